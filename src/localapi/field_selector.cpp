@@ -110,7 +110,8 @@ result<field_selector> field_selector::parse(std::string_view text) {
       else if (rest.starts_with("=")) at = i, len = 1;
     }
     if (at == std::string_view::npos || at == 0)
-      return bad_selector("invalid selector: '" + std::string(text) + "'; can't understand '" + std::string(part) + "'");
+      return bad_selector("invalid selector: '" + std::string(text) + "'; can't understand '" + std::string(part) +
+                          "'");
     auto value = unescape_value(part.substr(at + len));
     if (!value) return value.error();
     s.terms_.push_back(term{std::string(part.substr(0, at)), negate, std::move(*value)});

@@ -63,7 +63,8 @@ result<operation> parse_operation(const json::value& v, std::size_t index) {
   else return detail::malformed_patch(where + " has unknown op \"" + std::string(out.name) + "\"");
 
   const auto* path = obj->if_contains("path");
-  if (!path || !path->is_string()) return detail::malformed_patch(where + " (" + std::string(out.name) + ") has no string \"path\" member");
+  if (!path || !path->is_string())
+    return detail::malformed_patch(where + " (" + std::string(out.name) + ") has no string \"path\" member");
   auto p = parse_pointer(path->get_string());
   if (!p) return p.error();
   out.path = std::move(*p);
@@ -165,7 +166,8 @@ result<void> remove_value(json::value& doc, const operation& op, const pointer& 
 }
 
 bool is_proper_prefix(const pointer& prefix, const pointer& p) {
-  return prefix.tokens.size() < p.tokens.size() && std::equal(prefix.tokens.begin(), prefix.tokens.end(), p.tokens.begin());
+  return prefix.tokens.size() < p.tokens.size() &&
+         std::equal(prefix.tokens.begin(), prefix.tokens.end(), p.tokens.begin());
 }
 
 result<void> apply_one(json::value& doc, const operation& op) {

@@ -243,7 +243,8 @@ class parser {
         if (la.kind == tok::close) return out;
         return bad_selector("found '" + std::string(la.text) + "', expected: ',' or ')'");
       }
-      if (t.kind != tok::comma) return bad_selector("found '" + std::string(t.text) + "', expected: ',', or identifier");
+      if (t.kind != tok::comma)
+        return bad_selector("found '" + std::string(t.text) + "', expected: ',', or identifier");
       if (out.empty()) out.emplace_back();
       token la = peek(true);
       if (la.kind == tok::close) {

@@ -27,7 +27,9 @@ std::string child_path(const std::string& parent, std::string_view key) {
   return parent.empty() ? std::string(key) : parent + "." + std::string(key);
 }
 std::string element_path(const std::string& list) { return list + "[]"; }
-std::string where(const std::string& path) { return path.empty() ? std::string("the object root") : "\"" + path + "\""; }
+std::string where(const std::string& path) {
+  return path.empty() ? std::string("the object root") : "\"" + path + "\"";
+}
 
 // "<prefix>/<field>" -> field. Keys that start with the prefix but lack the '/' are malformed.
 result<std::string_view> directive_field(std::string_view key, std::string_view prefix) {
@@ -194,7 +196,8 @@ class strategic_merger {
     }
     auto* arr = value.if_array();
     if (!arr) return value;
-    if (const auto* s = hints_.list_at(path); merges(s)) return merge_list(json::array(), std::move(*arr), *s, path, depth + 1);
+    if (const auto* s = hints_.list_at(path); merges(s))
+      return merge_list(json::array(), std::move(*arr), *s, path, depth + 1);
     json::array out;
     for (auto& e : *arr) {
       auto m = materialize(std::move(e), element_path(path), depth + 1);
