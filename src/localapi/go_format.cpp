@@ -199,36 +199,6 @@ void sharp_v_into(std::string& out, const json::value& v, bool nested, int depth
   }
 }
 
-bool equal_at(const json::value& a, const json::value& b, int depth) {
-  if (depth > max_depth) return false;
-  if (is_number(a) && is_number(b)) return as_long_double(a) == as_long_double(b);
-  if (a.kind() != b.kind()) return false;
-  switch (a.kind()) {
-    case json::kind::null: return true;
-    case json::kind::bool_: return a.get_bool() == b.get_bool();
-    case json::kind::string: return a.get_string() == b.get_string();
-    case json::kind::array: {
-      const auto& x = a.get_array();
-      const auto& y = b.get_array();
-      if (x.size() != y.size()) return false;
-      for (std::size_t i = 0; i < x.size(); ++i)
-        if (!equal_at(x[i], y[i], depth + 1)) return false;
-      return true;
-    }
-    case json::kind::object: {
-      const auto& x = a.get_object();
-      const auto& y = b.get_object();
-      if (x.size() != y.size()) return false;
-      for (const auto& kv : x) {
-        auto it = y.find(kv.key());
-        if (it == y.end() || !equal_at(kv.value(), it->value(), depth + 1)) return false;
-      }
-      return true;
-    }
-    default: return false;  // numbers handled above
-  }
-}
-
 }  // namespace
 
 char32_t decode_rune(std::string_view s, std::size_t& i) {
@@ -392,6 +362,46 @@ bool is_whole_number(const json::value& v) noexcept {
   return std::isfinite(d) && std::trunc(d) == d;
 }
 
-bool json_equal(const json::value& a, const json::value& b) { return equal_at(a, b, 0); }
+// Iterative, so arbitrarily deep values neither overflow the stack nor compare unequal.
+bool json_equal(const json::value& a, const json::value& b) {
+  std::vector<std::pair<const json::value*, const json::value*>> todo{{&a, &b}};
+  while (!todo.empty()) {
+    auto [x, y] = todo.back();
+    todo.pop_back();
+    if (is_number(*x) && is_number(*y)) {
+      if (as_long_double(*x) != as_long_double(*y)) return false;
+      continue;
+    }
+    if (x->kind() != y->kind()) return false;
+    switch (x->kind()) {
+      case json::kind::bool_:
+        if (x->get_bool() != y->get_bool()) return false;
+        break;
+      case json::kind::string:
+        if (x->get_string() != y->get_string()) return false;
+        break;
+      case json::kind::array: {
+        const auto& p = x->get_array();
+        const auto& q = y->get_array();
+        if (p.size() != q.size()) return false;
+        for (std::size_t i = 0; i < p.size(); ++i) todo.emplace_back(&p[i], &q[i]);
+        break;
+      }
+      case json::kind::object: {
+        const auto& p = x->get_object();
+        const auto& q = y->get_object();
+        if (p.size() != q.size()) return false;
+        for (const auto& kv : p) {
+          auto it = q.find(kv.key());
+          if (it == q.end()) return false;
+          todo.emplace_back(&kv.value(), &it->value());
+        }
+        break;
+      }
+      default: break;  // null (numbers handled above)
+    }
+  }
+  return true;
+}
 
 }  // namespace langop::localapi::detail

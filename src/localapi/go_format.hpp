@@ -44,8 +44,7 @@ namespace langop::localapi::detail {
 // Integer-valued: int64/uint64, or a double with no fractional part.
 [[nodiscard]] bool is_whole_number(const json::value& v) noexcept;
 
-// Structural equality where numbers compare by value (1 == 1.0), depth-limited
-// (values nested deeper than the limit compare unequal rather than recursing further).
+// Structural equality where numbers compare by value (1 == 1.0); no depth limit.
 [[nodiscard]] bool json_equal(const json::value& a, const json::value& b);
 
 }  // namespace langop::localapi::detail
