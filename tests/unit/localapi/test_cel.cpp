@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <string>
 
 using namespace langop;
@@ -239,4 +240,29 @@ TEST_CASE("cel: hostile input never crashes or hangs", "[cel]") {
     cel_program p;
     CHECK_FALSE(p.evaluate(json::object{}, nullptr).has_value());
   }
+}
+
+TEST_CASE("cel: fuzzed expressions never crash", "[cel]") {
+  std::mt19937 rng(4242);
+  static const char* pieces[] = {"self",  "oldSelf", ".",     "a",      "b",     "l",       "m",      "(",  ")",
+                                 "[",     "]",       "{",     "}",      ",",     ":",       "?",      "!",  "-",
+                                 "+",     "*",       "/",     "%",      "==",    "!=",      "<",      "<=", ">",
+                                 ">=",    "&&",      "||",    " in ",   "1",     "0",       "2.5",    "'s'", "true",
+                                 "null",  "size",    "has",   "all",    "exists", "map",    "filter", "x",  "matches",
+                                 "'a+'",  "int",     "string", "startsWith", "9223372036854775807", "\"", "'", "\\",
+                                 "u",     "0x1f",    "1e308", "lowerAscii", "split", "join", "replace", "e"};
+  constexpr int n = sizeof(pieces) / sizeof(pieces[0]);
+  auto self = j(R"({"a":1,"b":"s","l":[1,2,3],"m":{"x":1},"n":null})");
+  int compiled = 0;
+  for (int round = 0; round < 5000; ++round) {
+    std::string expr;
+    for (int i = static_cast<int>(rng() % 12) + 1; i > 0; --i) expr += pieces[rng() % n];
+    auto p = cel_program::compile(expr);
+    if (!p) continue;
+    ++compiled;
+    (void)p->evaluate(self, &self);
+    (void)p->evaluate(self, nullptr);
+    (void)p->evaluate(json::value(nullptr), nullptr);
+  }
+  CHECK(compiled > 100);
 }

@@ -4,6 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <functional>
+#include <optional>
+#include <random>
 #include <sstream>
 
 using namespace langop;
@@ -499,4 +502,87 @@ TEST_CASE("ssa: hostile inputs never crash", "[ssa]") {
     record_update(&l, updated, "u", metadata_hints(), false, at(1));
     (void)field_set_of(updated, metadata_hints());
   }
+}
+
+TEST_CASE("ssa: random apply/update sequences keep the invariants", "[ssa]") {
+  auto schema = structural_schema::compile(j(R"({"type":"object","properties":{"spec":{"type":"object",
+      "x-kubernetes-preserve-unknown-fields":true,"properties":{
+      "items":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],
+               "items":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"properties":{"name":{"type":"string"}}}},
+      "tags":{"type":"array","x-kubernetes-list-type":"set","items":{"type":"string"}}}}}})"));
+  REQUIRE(schema.has_value());
+  const schema_hints* hints = schema->get();
+  std::mt19937 rng(777);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  static const char* names[] = {"a", "b", "c", "d"};
+  std::function<json::value(int)> leaf = [&](int depth) -> json::value {
+    switch (depth > 2 ? pick(4) : pick(6)) {
+      case 0: return pick(5);
+      case 1: return names[pick(4)];
+      case 2: return nullptr;
+      case 3: return pick(2) == 0;
+      case 4: {
+        json::array a;
+        for (int i = pick(3); i > 0; --i) a.push_back(leaf(depth + 1));
+        return a;
+      }
+      default: {
+        json::object o;
+        for (int i = pick(3); i > 0; --i) o[names[pick(4)]] = leaf(depth + 1);
+        return o;
+      }
+    }
+  };
+  auto random_spec = [&]() {
+    json::object spec;
+    for (int i = pick(3); i > 0; --i) spec[names[pick(4)]] = leaf(0);
+    if (pick(2)) {
+      json::array items;
+      std::vector<std::string> used;
+      for (int i = pick(4); i > 0; --i) {
+        std::string n = names[pick(4)];
+        if (std::find(used.begin(), used.end(), n) != used.end()) continue;
+        used.push_back(n);
+        json::object item{{"name", n}};
+        if (pick(2)) item[names[pick(4)]] = leaf(1);
+        items.push_back(item);
+      }
+      spec["items"] = items;
+    }
+    if (pick(2)) spec["tags"] = json::array{names[pick(2)], names[2 + pick(2)]};
+    return spec;
+  };
+  std::optional<json::object> live;
+  int applied = 0, conflicts = 0;
+  for (int round = 0; round < 400; ++round) {
+    std::string manager = "m" + std::to_string(pick(4));
+    json::object cfg{{"apiVersion", "x.io/v1"}, {"kind", "K"}, {"metadata", json::object{{"name", "k"}}}};
+    if (pick(4)) cfg["spec"] = random_spec();
+    if (pick(3) == 0 && live) {
+      auto next = *live;
+      next["spec"] = random_spec();
+      record_update(&*live, next, manager, *hints, false, at(round));
+      live = next;
+      continue;
+    }
+    bool force = pick(2) == 0;
+    auto out = try_apply(live ? &*live : nullptr, cfg, {manager, force, false, hints}, round);
+    if (auto* e = std::get_if<api_error>(&out)) {
+      CHECK(e->code == 409);
+      CHECK_FALSE(force);
+      ++conflicts;
+      continue;
+    }
+    ++applied;
+    auto& result = std::get<json::object>(out);
+    CHECK(result.at("metadata").at("name") == "k");
+    // The applied configuration is contained in the result: applying it again, even
+    // forced, is a no-op, managedFields included.
+    auto again = try_apply(&result, cfg, {manager, true, false, hints}, round + 1);
+    REQUIRE(std::holds_alternative<json::object>(again));
+    CHECK(std::get<json::object>(again) == result);
+    live = result;
+  }
+  CHECK(applied > 50);
+  CHECK(conflicts > 0);
 }

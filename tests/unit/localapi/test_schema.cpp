@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <functional>
+#include <random>
 #include <sstream>
 
 using namespace langop;
@@ -428,4 +430,189 @@ TEST_CASE("schema: hostile objects never crash", "[schema]") {
       CHECK_THAT(compiled.error().message, Catch::Contains("schema nested too deeply"));
     }
   }
+}
+
+TEST_CASE("schema: numbers and strings are printed the way Go prints them", "[schema]") {
+  auto s = compile_ok(R"({"type":"object","properties":{
+      "big":{"type":"number","maximum":1000000},
+      "tiny":{"type":"number","minimum":0.0001,"exclusiveMinimum":true},
+      "even":{"type":"integer","multipleOf":2},
+      "pos":{"type":"integer","minimum":0,"exclusiveMinimum":true},
+      "huge":{"type":"integer","maximum":10},
+      "code":{"type":"integer","enum":[1,2]},
+      "obj":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"enum":[{"b":1,"a":"<x>"}]},
+      "word":{"type":"string","pattern":"^[a-z]*$"}}})");
+  struct row {
+    const char* object;
+    const char* expect;
+  };
+  for (auto r : std::initializer_list<row>{
+           {R"({"big":2000000.5})", "big|FieldValueInvalid|Invalid value: 2.0000005e+06: big in body should be less than or "
+                                    "equal to 1e+06"},
+           {R"({"big":2000000})", "big|FieldValueInvalid|Invalid value: 2000000: big in body should be less than or equal "
+                                  "to 1000000"},
+           {R"({"tiny":0.00001})", "tiny|FieldValueInvalid|Invalid value: 1e-05: tiny in body should be greater than 0.0001"},
+           {R"({"even":7})", "even|FieldValueInvalid|Invalid value: 7: even in body should be a multiple of 2"},
+           {R"({"pos":0})", "pos|FieldValueInvalid|Invalid value: 0: pos in body should be greater than 0"},
+           {R"({"huge":18446744073709551615})",
+            "huge|FieldValueInvalid|Invalid value: 18446744073709551615: huge in body should be less than or equal to 10"},
+           {R"({"code":3})", "code|FieldValueNotSupported|Unsupported value: 3: supported values: \"1\", \"2\""},
+           {R"({"code":"1"})", "code|FieldValueTypeInvalid|Invalid value: \"string\": code in body must be of type integer: "
+                               "\"string\""},
+           {R"({"obj":{"a":1}})",
+            "obj|FieldValueNotSupported|Unsupported value: map[string]interface {}{\"a\":1}: supported values: "
+            "\"{\\\"a\\\":\\\"<x>\\\",\\\"b\\\":1}\""},
+           {R"({"word":"a\nb\u0001é\""})",
+            "word|FieldValueInvalid|Invalid value: \"a\\nb\\x01é\\\"\": word in body should match '^[a-z]*$'"},
+       }) {
+    INFO(r.object);
+    auto got = causes(*s, obj(r.object));
+    REQUIRE_FALSE(got.empty());
+    CHECK(got.front() == r.expect);
+  }
+}
+
+TEST_CASE("schema: allOf, oneOf and not", "[schema]") {
+  auto s = compile_ok(R"({"type":"object","properties":{
+      "a":{"type":"string","allOf":[{"minLength":2},{"maxLength":3}]},
+      "o":{"type":"string","oneOf":[{"pattern":"^a"},{"pattern":"b$"}]},
+      "n":{"type":"string","not":{"enum":["no"]}}}})");
+  CHECK(causes(*s, obj(R"({"a":"ab","o":"ax","n":"yes"})")).empty());
+  CHECK(causes(*s, obj(R"({"a":"abcd"})")) ==
+        std::vector<std::string>{"a|FieldValueTooLong|Too long: may not be more than 3 bytes",
+                                 "<nil>|FieldValueInvalid|Invalid value: \"\": \"a\" must validate all the schemas (allOf)"});
+  CHECK(causes(*s, obj(R"({"o":"ab"})")) ==
+        std::vector<std::string>{"<nil>|FieldValueInvalid|Invalid value: \"\": \"o\" must validate one and only one schema "
+                                 "(oneOf). Found 2 valid alternatives"});
+  CHECK(causes(*s, obj(R"({"o":"x"})")).front() ==
+        "<nil>|FieldValueInvalid|Invalid value: \"\": \"o\" must validate one and only one schema (oneOf). Found none valid");
+  CHECK(causes(*s, obj(R"({"n":"no"})")) ==
+        std::vector<std::string>{"<nil>|FieldValueInvalid|Invalid value: \"\": \"n\" must not validate the schema (not)"});
+}
+
+TEST_CASE("schema: CEL reasons, map keys in paths and the cost budget", "[schema]") {
+  auto s = compile_ok(R"j({"type":"object","properties":{
+      "m":{"type":"object","additionalProperties":{"type":"string",
+            "x-kubernetes-validations":[{"rule":"self.size() < 3","message":"short values only","reason":"FieldValueForbidden"}]}},
+      "d":{"type":"array","items":{"type":"integer"},
+           "x-kubernetes-validations":[{"rule":"self.all(x, self.exists_one(y, y == x))","reason":"FieldValueDuplicate"}]},
+      "l":{"type":"array","items":{"type":"integer"},
+           "x-kubernetes-validations":[{"rule":"self.all(a, self.all(b, self.all(c, a + b + c > -1)))"},
+                                       {"rule":"false","message":"never reached"}]}}})j");
+  CHECK(causes(*s, obj(R"({"m":{"ok":"ab","bad":"abcd"}})")) ==
+        std::vector<std::string>{"m[bad]|FieldValueForbidden|Forbidden: short values only"});
+  CHECK(causes(*s, obj(R"({"d":[1,2,1]})")) == std::vector<std::string>{"d|FieldValueDuplicate|Duplicate value"});
+  json::array big;
+  for (int i = 0; i < 200; ++i) big.push_back(i);
+  json::object o;
+  o["l"] = big;
+  CHECK(causes(*s, o) ==
+        std::vector<std::string>{"l|FieldValueInvalid|Invalid value: \"array\": 'operation cancelled: actual cost limit "
+                                 "exceeded': no further validation rules will be run due to call cost exceeds limit for "
+                                 "rule: self.all(a, self.all(b, self.all(c, a + b + c > -1)))"});
+}
+
+TEST_CASE("schema: fuzzed schemas and objects never crash", "[schema]") {
+  std::mt19937 rng(12345);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  static const char* keys[] = {"type", "properties", "items", "additionalProperties", "required", "enum", "default",
+                               "nullable", "pattern", "maxLength", "minimum", "x-kubernetes-list-type",
+                               "x-kubernetes-list-map-keys", "x-kubernetes-validations", "x-kubernetes-preserve-unknown-fields",
+                               "x-kubernetes-int-or-string", "x-kubernetes-embedded-resource", "anyOf", "format", "a", "b"};
+  static const char* types[] = {"object", "array", "string", "integer", "number", "boolean", "bogus"};
+  std::function<json::value(int)> random_value = [&](int depth) -> json::value {
+    switch (depth > 4 ? pick(5) : pick(8)) {
+      case 0: return nullptr;
+      case 1: return pick(2) == 0;
+      case 2: return pick(100) - 50;
+      case 3: return pick(1000) / 7.0;
+      case 4: return types[pick(7)];
+      case 5: {
+        json::array a;
+        for (int i = pick(4); i > 0; --i) a.push_back(random_value(depth + 1));
+        return a;
+      }
+      default: {
+        json::object o;
+        for (int i = pick(5); i > 0; --i) o[keys[pick(21)]] = random_value(depth + 1);
+        if (pick(2)) o["type"] = types[pick(7)];
+        return o;
+      }
+    }
+  };
+  // Mostly structural schemas, with a random keyword mutated in now and then.
+  std::function<json::value(int)> random_schema = [&](int depth) -> json::value {
+    json::object o;
+    int kind = depth > 3 ? 2 + pick(4) : pick(6);
+    switch (kind) {
+      case 0: {
+        o["type"] = "object";
+        json::object props;
+        for (int i = pick(4); i > 0; --i) props[keys[19 + pick(2)] + std::to_string(pick(3))] = random_schema(depth + 1);
+        o["properties"] = props;
+        if (pick(3) == 0) o["required"] = json::array{"a0", "b1"};
+        if (pick(4) == 0) o["x-kubernetes-validations"] = json::array{json::object{{"rule", "has(self.a0) || self.size() >= 0"}}};
+        if (pick(5) == 0) o["x-kubernetes-preserve-unknown-fields"] = true;
+        if (pick(5) == 0) o["x-kubernetes-embedded-resource"] = true;
+        break;
+      }
+      case 1: {
+        o["type"] = "array";
+        json::object item{{"type", "object"},
+                          {"properties", json::object{{"a0", json::object{{"type", "string"}}},
+                                                      {"b0", random_schema(depth + 1)}}}};
+        o["items"] = item;
+        int lt = pick(3);
+        if (lt == 1) o["x-kubernetes-list-type"] = "set";
+        if (lt == 2) {
+          o["x-kubernetes-list-type"] = "map";
+          o["x-kubernetes-list-map-keys"] = json::array{"a0"};
+        }
+        if (pick(3) == 0) o["maxItems"] = pick(4);
+        break;
+      }
+      case 2:
+        o["type"] = "string";
+        if (pick(3) == 0) o["pattern"] = "^[a-z]+$";
+        if (pick(3) == 0) o["maxLength"] = pick(5);
+        if (pick(3) == 0) o["enum"] = json::array{"a", "b", 1};
+        if (pick(3) == 0) o["default"] = "d";
+        if (pick(4) == 0) o["format"] = "date-time";
+        break;
+      case 3:
+        o["type"] = pick(2) ? "integer" : "number";
+        if (pick(2) == 0) o["minimum"] = pick(10) - 5;
+        if (pick(3) == 0) o["multipleOf"] = 3;
+        if (pick(3) == 0) o["nullable"] = true;
+        break;
+      case 4:
+        o["x-kubernetes-int-or-string"] = true;
+        break;
+      default:
+        o["type"] = "object";
+        o["additionalProperties"] = random_schema(depth + 1);
+        break;
+    }
+    if (pick(8) == 0) o[keys[pick(21)]] = random_value(depth + 3);
+    return o;
+  };
+  int compiled = 0;
+  for (int round = 0; round < 400; ++round) {
+    json::value schema =
+        json::object{{"type", "object"}, {"properties", json::object{{"a0", random_schema(0)}, {"b0", random_schema(0)}}}};
+    auto s = structural_schema::compile(schema);
+    if (!s) continue;
+    ++compiled;
+    for (int k = 0; k < 5; ++k) {
+      json::object o{{"a0", random_value(1)}, {"b0", random_value(1)}};
+      if (pick(2)) o["a0"] = json::object{{"a0", random_value(2)}, {"b1", json::array{json::object{{"a0", "x"}}}}};
+      auto old = o;
+      (void)(*s)->prune(o);
+      (*s)->apply_defaults(o);
+      (void)(*s)->validate(o, &old);
+      (void)(*s)->list_at("a0");
+      (void)(*s)->list_at("b0[].b0");
+    }
+  }
+  CHECK(compiled > 200);  // most generated schemas are structural
 }
