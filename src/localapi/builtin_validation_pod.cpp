@@ -200,9 +200,8 @@ void validate_env(checker& c, const json::object& ctr, const std::string& cpath)
       } else if (!field_paths.count(path) && path.rfind("metadata.labels['", 0) != 0 &&
                  path.rfind("metadata.annotations['", 0) != 0) {
         c.not_supported(child_path(fp, "fieldPath"), render(path),
-                        {"metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace", "metadata.uid",
-                         "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP",
-                         "status.podIPs"});
+                        {"metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
+                         "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"});
       }
     }
     if (c.obj_field(*vf, "resourceFieldRef", child_path(vp, "resourceFieldRef"))) ++sources;
