@@ -281,6 +281,8 @@ void default_limit_range(json::object& o) {
   auto* spec = child(o, "spec");
   if (!spec) return;
   each_object(*spec, "limits", [](json::object& item) {
+    for (const char* list : {"max", "min", "default", "defaultRequest", "maxLimitRequestRatio"})
+      canonicalize_resource_list(item, list);
     if (jsonu::get_string(item, "type") != "Container") return;
     // Copy max -> default -> defaultRequest, and min -> defaultRequest, for missing keys.
     auto fill = [&item](std::string_view from, std::string_view to) {
@@ -296,6 +298,14 @@ void default_limit_range(json::object& o) {
     fill("default", "defaultRequest");
     fill("min", "defaultRequest");
   });
+}
+
+void default_resource_quota(json::object& o) {
+  if (auto* spec = child(o, "spec")) canonicalize_resource_list(*spec, "hard");
+  if (auto* status = child(o, "status")) {
+    canonicalize_resource_list(*status, "hard");
+    canonicalize_resource_list(*status, "used");
+  }
 }
 
 void default_endpoints(json::object& o) {
@@ -338,6 +348,15 @@ void default_hpa(json::object& o) {
         {"resource", json::object{{"name", "cpu"},
                                   {"target", json::object{{"type", "Utilization"}, {"averageUtilization", 80}}}}}}};
   }
+  each_object(*spec, "metrics", [](json::object& m) {
+    for (const char* source : {"resource", "containerResource", "pods", "object", "external"}) {
+      auto* s = child(m, source);
+      auto* target = s ? child(*s, "target") : nullptr;
+      if (!target) continue;
+      for (const char* q : {"value", "averageValue"})
+        if (auto it = target->find(q); it != target->end()) canonicalize_quantity(it->value());
+    }
+  });
   // A given behavior gets every nil rule field filled (GenerateHPAScale{Up,Down}Rules).
   auto* behavior = child(*spec, "behavior");
   if (!behavior) return;
@@ -381,7 +400,10 @@ void apply_builtin_defaults(std::string_view group, std::string_view kind, json:
     else if (kind == "Namespace") default_namespace(object);
     else if (kind == "PersistentVolumeClaim") {
       if (auto* spec = ensure_child(object, "spec")) default_pvc_spec(*spec);
-      if (auto* status = ensure_child(object, "status")) set_if_empty(*status, "phase", "Pending");
+      if (auto* status = ensure_child(object, "status")) {
+        set_if_empty(*status, "phase", "Pending");
+        canonicalize_resource_list(*status, "capacity");
+      }
     } else if (kind == "Pod") default_pod(object);
     else if (kind == "PodTemplate") default_pod_template(object, "template");
     else if (kind == "ReplicationController") {
@@ -390,6 +412,7 @@ void apply_builtin_defaults(std::string_view group, std::string_view kind, json:
         if (child(*spec, "template")) default_pod_template(*spec, "template");
       }
     } else if (kind == "LimitRange") default_limit_range(object);
+    else if (kind == "ResourceQuota") default_resource_quota(object);
     else if (kind == "Endpoints") default_endpoints(object);
   } else if (group == "apps") {
     if (kind == "Deployment") default_deployment(object);
