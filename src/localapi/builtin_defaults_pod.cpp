@@ -49,8 +49,10 @@ bool image_pulls_always(std::string_view image) {
 
 void canonicalize_quantity(json::value& v, bool round_to_milli) {
   std::string text;
-  if (v.is_string()) text = std::string(v.get_string());
-  else if (v.is_int64() || v.is_uint64()) text = jsonu::dump(v);
+  if (v.is_string())
+    text = std::string(v.get_string());
+  else if (v.is_int64() || v.is_uint64())
+    text = jsonu::dump(v);
   else if (v.is_double()) {
     // The shortest plain rendering ("0.25", not Boost's "2.5E-1"), so the format is the
     // decimal one a user's JSON number would have had.
@@ -101,8 +103,8 @@ void default_field_ref(json::object& holder) {
 void default_container(json::object& c) {
   if (empty_string(c, "imagePullPolicy")) {
     auto it = c.find("image");
-    std::string_view image = it != c.end() && it->value().is_string() ? std::string_view(it->value().get_string())
-                                                                       : std::string_view{};
+    std::string_view image =
+        it != c.end() && it->value().is_string() ? std::string_view(it->value().get_string()) : std::string_view{};
     bool always = image_pulls_always(image);  // before inserting: `image` views into `c`
     c["imagePullPolicy"] = always ? "Always" : "IfNotPresent";
   }
@@ -132,9 +134,8 @@ void default_items(json::object& source) {
 }
 
 void default_volume(json::object& v) {
-  bool has_source = std::any_of(v.begin(), v.end(), [](const json::key_value_pair& kv) {
-    return kv.key() != "name" && !kv.value().is_null();
-  });
+  bool has_source = std::any_of(
+      v.begin(), v.end(), [](const json::key_value_pair& kv) { return kv.key() != "name" && !kv.value().is_null(); });
   if (!has_source) v["emptyDir"] = json::object();
   if (auto* s = child(v, "emptyDir"))
     if (auto it = s->find("sizeLimit"); it != s->end()) canonicalize_quantity(it->value());
@@ -190,8 +191,8 @@ void default_pod_spec(json::object& spec) {
   // reads either and always writes both.
   if (empty_string(spec, "serviceAccountName") && !empty_string(spec, "serviceAccount"))
     spec["serviceAccountName"] = json::value(spec["serviceAccount"]);
-  if (auto it = spec.find("serviceAccountName"); it != spec.end() && it->value().is_string() &&
-                                                 !it->value().get_string().empty()) {
+  if (auto it = spec.find("serviceAccountName");
+      it != spec.end() && it->value().is_string() && !it->value().get_string().empty()) {
     json::string sa = it->value().get_string();
     spec["serviceAccount"] = std::move(sa);
   }

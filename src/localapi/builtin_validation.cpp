@@ -8,7 +8,7 @@
 namespace langop::localapi {
 
 std::vector<status_cause> validate_builtin(std::string_view group, std::string_view kind, const json::object& object,
-                                          const json::object* old_object) {
+                                           const json::object* old_object) {
   detail::checker c;
   if (group.empty()) {
     detail::validate_core(c, kind, object, old_object);

@@ -32,7 +32,10 @@ void validate_metric_target(checker& c, const json::object& t, const std::string
 
 void validate_metric(checker& c, const json::object& m, const std::string& mp) {
   static constexpr std::pair<std::string_view, std::string_view> sources[] = {
-      {"Object", "object"}, {"Pods", "pods"}, {"Resource", "resource"}, {"External", "external"},
+      {"Object", "object"},
+      {"Pods", "pods"},
+      {"Resource", "resource"},
+      {"External", "external"},
       {"ContainerResource", "containerResource"}};
   auto type = c.str_field(m, "type", child_path(mp, "type")).value_or("");
   if (type.empty()) c.required(child_path(mp, "type"), "must specify a metric source type");
@@ -42,7 +45,8 @@ void validate_metric(checker& c, const json::object& m, const std::string& mp) {
   if (expected.empty()) {
     // Both the set check and the switch default report it, as kube does.
     for (int i = 0; i < 2; ++i)
-      c.not_supported(child_path(mp, "type"), render(type), {"Object", "Pods", "Resource", "External", "ContainerResource"});
+      c.not_supported(child_path(mp, "type"), render(type),
+                      {"Object", "Pods", "Resource", "External", "ContainerResource"});
   }
   for (auto [t, f] : sources) {
     bool present = m.contains(f) && !m.at(f).is_null();
@@ -57,7 +61,8 @@ void validate_metric(checker& c, const json::object& m, const std::string& mp) {
     if (!s) return;
     if (c.str_field(*s, "name", child_path(sp, "name")).value_or("").empty())
       c.required(child_path(sp, "name"), "must specify a resource name");
-    if (expected == "containerResource" && c.str_field(*s, "container", child_path(sp, "container")).value_or("").empty())
+    if (expected == "containerResource" &&
+        c.str_field(*s, "container", child_path(sp, "container")).value_or("").empty())
       c.required(child_path(sp, "container"), "must specify a container");
     const auto* t = c.obj_field(*s, "target", child_path(sp, "target"));
     static const json::object none;
@@ -65,14 +70,18 @@ void validate_metric(checker& c, const json::object& m, const std::string& mp) {
     bool util = t && t->contains("averageUtilization") && !t->at("averageUtilization").is_null();
     bool avg = t && t->contains("averageValue") && !t->at("averageValue").is_null();
     if (!util && !avg)
-      c.required(child_path(sp, "target.averageUtilization"), "must set either a target raw value or a target utilization");
+      c.required(child_path(sp, "target.averageUtilization"),
+                 "must set either a target raw value or a target utilization");
     if (util && avg)
-      c.forbidden(child_path(sp, "target.averageValue"), "may not set both a target raw value and a target utilization");
+      c.forbidden(child_path(sp, "target.averageValue"),
+                  "may not set both a target raw value and a target utilization");
   } else if (!expected.empty()) {
     std::string sp = child_path(mp, expected);
     if (const auto* s = c.obj_field(m, expected, sp)) {
-      if (const auto* t = c.obj_field(*s, "target", child_path(sp, "target"))) validate_metric_target(c, *t, child_path(sp, "target"));
-      else c.required(child_path(sp, "target"));
+      if (const auto* t = c.obj_field(*s, "target", child_path(sp, "target")))
+        validate_metric_target(c, *t, child_path(sp, "target"));
+      else
+        c.required(child_path(sp, "target"));
       if (const auto* metric = c.obj_field(*s, "metric", child_path(sp, "metric"))) {
         if (c.str_field(*metric, "name", child_path(sp, "metric.name")).value_or("").empty())
           c.required(child_path(sp, "metric.name"), "must specify a metric name");
@@ -85,10 +94,13 @@ void validate_metric(checker& c, const json::object& m, const std::string& mp) {
 
 void validate_scaling_rules(checker& c, const json::object& r, const std::string& rp) {
   if (auto w = c.int_field(r, "stabilizationWindowSeconds", child_path(rp, "stabilizationWindowSeconds"))) {
-    if (*w < 0) c.invalid(child_path(rp, "stabilizationWindowSeconds"), render(*w), "must be greater than or equal to zero");
-    if (*w > 3600) c.invalid(child_path(rp, "stabilizationWindowSeconds"), render(*w), "must be less than or equal to 3600");
+    if (*w < 0)
+      c.invalid(child_path(rp, "stabilizationWindowSeconds"), render(*w), "must be greater than or equal to zero");
+    if (*w > 3600)
+      c.invalid(child_path(rp, "stabilizationWindowSeconds"), render(*w), "must be less than or equal to 3600");
   }
-  if (auto sp = c.str_field(r, "selectPolicy", child_path(rp, "selectPolicy")); sp && *sp != "Max" && *sp != "Min" && *sp != "Disabled")
+  if (auto sp = c.str_field(r, "selectPolicy", child_path(rp, "selectPolicy"));
+      sp && *sp != "Max" && *sp != "Min" && *sp != "Disabled")
     c.not_supported(child_path(rp, "selectPolicy"), render(*sp), {"Disabled", "Max", "Min"});
   const auto* policies = c.arr_field(r, "policies", child_path(rp, "policies"));
   if (!policies || policies->empty()) {
@@ -102,7 +114,8 @@ void validate_scaling_rules(checker& c, const json::object& r, const std::string
     auto type = c.str_field(*p, "type", child_path(pp, "type")).value_or("");
     if (type != "Pods" && type != "Percent") c.not_supported(child_path(pp, "type"), render(type), {"Percent", "Pods"});
     if (c.int_field(*p, "value", child_path(pp, "value")).value_or(0) <= 0)
-      c.invalid(child_path(pp, "value"), render(jsonu::get_int(*p, {"value"}).value_or(0)), "must be greater than zero");
+      c.invalid(child_path(pp, "value"), render(jsonu::get_int(*p, {"value"}).value_or(0)),
+                "must be greater than zero");
     auto period = c.int_field(*p, "periodSeconds", child_path(pp, "periodSeconds")).value_or(0);
     if (period <= 0) c.invalid(child_path(pp, "periodSeconds"), render(period), "must be greater than zero");
     if (period > 1800) c.invalid(child_path(pp, "periodSeconds"), render(period), "must be less than or equal to 1800");
@@ -122,8 +135,10 @@ void validate_hpa(checker& c, const json::object& o) {
   for (std::string_view f : {"kind", "name"}) {
     std::string fp = child_path("spec.scaleTargetRef", f);
     auto v = ref ? c.str_field(*ref, f, fp).value_or("") : std::string();
-    if (v.empty()) c.required(fp);
-    else c.invalid_each(fp, render(v), path_segment_errors(v));
+    if (v.empty())
+      c.required(fp);
+    else
+      c.invalid_each(fp, render(v), path_segment_errors(v));
   }
   if (const auto* metrics = c.arr_field(spec, "metrics", "spec.metrics"))
     for (std::size_t i = 0; i < metrics->size(); ++i)
@@ -144,7 +159,8 @@ void validate_pdb(checker& c, const json::object& o) {
   if (min && max) c.invalid("spec", jsonu::dump(*spec), "minAvailable and maxUnavailable cannot be both set");
   if (min) validate_int_or_percent(c, *min, "spec.minAvailable", true);
   if (max) validate_int_or_percent(c, *max, "spec.maxUnavailable", true);
-  if (const auto* sel = c.obj_field(*spec, "selector", "spec.selector")) validate_label_selector(c, *sel, "spec.selector");
+  if (const auto* sel = c.obj_field(*spec, "selector", "spec.selector"))
+    validate_label_selector(c, *sel, "spec.selector");
   if (auto p = c.str_field(*spec, "unhealthyPodEvictionPolicy", "spec.unhealthyPodEvictionPolicy");
       p && *p != "IfHealthyBudget" && *p != "AlwaysAllow")
     c.not_supported("spec.unhealthyPodEvictionPolicy", render(*p), {"AlwaysAllow", "IfHealthyBudget"});
@@ -162,9 +178,12 @@ void validate_lease(checker& c, const json::object& o) {
 }  // namespace
 
 void validate_autoscaling_policy(checker& c, std::string_view group, std::string_view kind, const json::object& o) {
-  if (group == "autoscaling" && kind == "HorizontalPodAutoscaler") validate_hpa(c, o);
-  else if (group == "policy" && kind == "PodDisruptionBudget") validate_pdb(c, o);
-  else if (group == "coordination.k8s.io" && kind == "Lease") validate_lease(c, o);
+  if (group == "autoscaling" && kind == "HorizontalPodAutoscaler")
+    validate_hpa(c, o);
+  else if (group == "policy" && kind == "PodDisruptionBudget")
+    validate_pdb(c, o);
+  else if (group == "coordination.k8s.io" && kind == "Lease")
+    validate_lease(c, o);
 }
 
 }  // namespace langop::localapi::detail

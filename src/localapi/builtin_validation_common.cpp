@@ -11,12 +11,18 @@ namespace langop::localapi::detail {
 
 std::string render(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::string: return go_quote(v.get_string());
-    case json::kind::int64: return std::to_string(v.get_int64());
-    case json::kind::uint64: return std::to_string(v.get_uint64());
-    case json::kind::bool_: return v.get_bool() ? "true" : "false";
-    case json::kind::null: return "null";
-    default: return jsonu::dump(v);
+    case json::kind::string:
+      return go_quote(v.get_string());
+    case json::kind::int64:
+      return std::to_string(v.get_int64());
+    case json::kind::uint64:
+      return std::to_string(v.get_uint64());
+    case json::kind::bool_:
+      return v.get_bool() ? "true" : "false";
+    case json::kind::null:
+      return "null";
+    default:
+      return jsonu::dump(v);
   }
 }
 std::string render(std::string_view s) { return go_quote(s); }
@@ -35,8 +41,8 @@ void checker::invalid(const std::string& field, const std::string& rendered_valu
 }
 
 void checker::type_invalid(const std::string& field, const json::value& v, std::string_view expected) {
-  causes.push_back({"FieldValueTypeInvalid", "Invalid value: " + render(v) + ": must be of type " + std::string(expected),
-                    field});
+  causes.push_back(
+      {"FieldValueTypeInvalid", "Invalid value: " + render(v) + ": must be of type " + std::string(expected), field});
 }
 
 void checker::not_supported(const std::string& field, const std::string& rendered_value,
@@ -135,8 +141,7 @@ void validate_labels(checker& c, const json::object* labels, const std::string& 
   // ValidateLabels reports at the map's path, not per key.
   for (const auto& kv : *labels) {
     c.invalid_each(path, render(std::string_view(kv.key())), qualified_name_errors(kv.key()));
-    if (kv.value().is_string())
-      c.invalid_each(path, render(kv.value()), label_value_errors(kv.value().get_string()));
+    if (kv.value().is_string()) c.invalid_each(path, render(kv.value()), label_value_errors(kv.value().get_string()));
   }
 }
 
@@ -145,7 +150,8 @@ void validate_annotations(checker& c, const json::object* annotations, const std
   std::size_t total = 0;
   for (const auto& kv : *annotations) {
     std::string lower(kv.key());
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
     c.invalid_each(path, render(std::string_view(kv.key())), qualified_name_errors(lower));
     total += kv.key().size() + (kv.value().is_string() ? kv.value().get_string().size() : 0);
   }
@@ -170,7 +176,8 @@ void validate_label_selector(checker& c, const json::object& selector, const std
     if (op == "In" || op == "NotIn") {
       if (n == 0) c.required(child_path(ep, "values"), "must be specified when `operator` is 'In' or 'NotIn'");
     } else if (op == "Exists" || op == "DoesNotExist") {
-      if (n > 0) c.forbidden(child_path(ep, "values"), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+      if (n > 0)
+        c.forbidden(child_path(ep, "values"), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
     } else {
       c.invalid(child_path(ep, "operator"), render(op), "not a valid selector operator");
     }
@@ -179,8 +186,10 @@ void validate_label_selector(checker& c, const json::object& selector, const std
     if (values) {
       for (std::size_t j = 0; j < values->size(); ++j) {
         const auto& v = (*values)[j];
-        if (!v.is_string()) c.type_invalid(index_path(child_path(ep, "values"), j), v, "string");
-        else c.invalid_each(index_path(child_path(ep, "values"), j), render(v), label_value_errors(v.get_string()));
+        if (!v.is_string())
+          c.type_invalid(index_path(child_path(ep, "values"), j), v, "string");
+        else
+          c.invalid_each(index_path(child_path(ep, "values"), j), render(v), label_value_errors(v.get_string()));
       }
     }
   }
@@ -329,9 +338,12 @@ void validate_port_num_or_name(checker& c, const json::value& port, const std::s
 
 std::optional<long double> quantity_field(checker& c, const json::value& v, const std::string& path) {
   std::string text;
-  if (v.is_string()) text = std::string(v.get_string());
-  else if (auto n = jsonu::get_int(v, {})) text = std::to_string(*n);  // JSON numbers decode as quantities
-  else if (v.is_double()) text = std::to_string(v.get_double());
+  if (v.is_string())
+    text = std::string(v.get_string());
+  else if (auto n = jsonu::get_int(v, {}))
+    text = std::to_string(*n);  // JSON numbers decode as quantities
+  else if (v.is_double())
+    text = std::to_string(v.get_double());
   else {
     c.type_invalid(path, v, "quantity");
     return std::nullopt;

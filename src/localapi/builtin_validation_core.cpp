@@ -79,7 +79,8 @@ void validate_service(checker& c, const json::object& o, const json::object* old
     if (!clean.empty() && clean.back() == '.') clean.pop_back();
     c.invalid_each("spec.externalName", render(ext), dns1123_subdomain_errors(clean));
   } else if (!cluster_ip.empty() && !headless && !is_ip_address(cluster_ip)) {
-    c.invalid("spec.clusterIPs[0]", render(cluster_ip), "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+    c.invalid("spec.clusterIPs[0]", render(cluster_ip),
+              "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
   }
   std::set<std::string> port_names;
   std::set<std::pair<std::string, std::int64_t>> keys;
@@ -101,7 +102,8 @@ void validate_service(checker& c, const json::object& o, const json::object* old
       auto port = c.int_field(*p, "port", child_path(pp, "port")).value_or(0);
       validate_port_num(c, port, child_path(pp, "port"));
       auto proto = c.str_field(*p, "protocol", child_path(pp, "protocol")).value_or("");
-      if (proto.empty()) c.required(child_path(pp, "protocol"));
+      if (proto.empty())
+        c.required(child_path(pp, "protocol"));
       else if (proto != "TCP" && proto != "UDP" && proto != "SCTP")
         c.not_supported(child_path(pp, "protocol"), render(proto), {"SCTP", "TCP", "UDP"});
       static const json::value zero = 0;
@@ -116,17 +118,20 @@ void validate_service(checker& c, const json::object& o, const json::object* old
   }
   validate_labels(c, c.string_map(spec, "selector", "spec.selector"), "spec.selector");
   auto affinity = c.str_field(spec, "sessionAffinity", "spec.sessionAffinity").value_or("");
-  if (affinity.empty()) c.required("spec.sessionAffinity");
+  if (affinity.empty())
+    c.required("spec.sessionAffinity");
   else if (affinity != "ClientIP" && affinity != "None")
     c.not_supported("spec.sessionAffinity", render(affinity), {"ClientIP", "None"});
-  if (type.empty()) c.required("spec.type");
+  if (type.empty())
+    c.required("spec.type");
   else if (type != "ClusterIP" && type != "ExternalName" && type != "LoadBalancer" && type != "NodePort")
     c.not_supported("spec.type", render(type), {"ClusterIP", "ExternalName", "LoadBalancer", "NodePort"});
   if (const auto* ext_ips = c.arr_field(spec, "externalIPs", "spec.externalIPs")) {
     for (std::size_t i = 0; i < ext_ips->size(); ++i) {
       const auto& ip = (*ext_ips)[i];
       if (!ip.is_string() || !is_ip_address(ip.get_string()))
-        c.invalid(index_path("spec.externalIPs", i), render(ip), "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+        c.invalid(index_path("spec.externalIPs", i), render(ip),
+                  "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
     }
   }
   if (!old) return;
@@ -137,7 +142,8 @@ void validate_service(checker& c, const json::object& o, const json::object* old
   if (old_ip.empty() || old_ip == "None" || cluster_ip.empty()) return;
   if (cluster_ip != old_ip) {
     const auto* ips = get(&spec, "clusterIPs");
-    c.invalid("spec.clusterIPs[0]", ips && ips->is_array() ? go_string_slice(ips) : "[]string{" + go_quote(cluster_ip) + "}",
+    c.invalid("spec.clusterIPs[0]",
+              ips && ips->is_array() ? go_string_slice(ips) : "[]string{" + go_quote(cluster_ip) + "}",
               "may not change once set");
   }
 }
@@ -152,7 +158,8 @@ void validate_config_map(checker& c, const json::object& o, const json::object* 
     for (const auto& kv : *data) {
       std::string k(kv.key());
       c.invalid_each(key_path("data", k), render(k), config_map_key_errors(k));
-      if (binary && binary->contains(k)) c.invalid(key_path("data", k), render(k), "duplicate of key present in binaryData");
+      if (binary && binary->contains(k))
+        c.invalid(key_path("data", k), render(k), "duplicate of key present in binaryData");
       total += kv.value().get_string().size();
     }
   }
@@ -162,7 +169,9 @@ void validate_config_map(checker& c, const json::object& o, const json::object* 
       c.invalid_each(key_path("binaryData", k), render(k), config_map_key_errors(k));
       std::size_t bad = 0;
       auto n = base64_decoded_size(kv.value().get_string(), bad);
-      if (!n) c.invalid(key_path("binaryData", k), "\"<binary data>\"", "illegal base64 data at input byte " + std::to_string(bad));
+      if (!n)
+        c.invalid(key_path("binaryData", k), "\"<binary data>\"",
+                  "illegal base64 data at input byte " + std::to_string(bad));
       total += n.value_or(0);
     }
   }
@@ -171,9 +180,11 @@ void validate_config_map(checker& c, const json::object& o, const json::object* 
   const auto* was = jsonu::find(*old, {"immutable"});
   if (!was || !was->is_bool() || !was->get_bool()) return;
   const auto* now = get(&o, "immutable");
-  if (!now || !now->is_bool() || !now->get_bool()) c.forbidden("immutable", "field is immutable when `immutable` is set");
+  if (!now || !now->is_bool() || !now->get_bool())
+    c.forbidden("immutable", "field is immutable when `immutable` is set");
   for (std::string_view f : {"data", "binaryData"})
-    if (!semantically_equal(get(&o, f), get(old, f))) c.forbidden(std::string(f), "field is immutable when `immutable` is set");
+    if (!semantically_equal(get(&o, f), get(old, f)))
+      c.forbidden(std::string(f), "field is immutable when `immutable` is set");
 }
 
 void validate_secret(checker& c, const json::object& o, const json::object* old) {
@@ -186,7 +197,9 @@ void validate_secret(checker& c, const json::object& o, const json::object* old)
       std::size_t bad = 0;
       auto n = base64_decoded_size(kv.value().get_string(), bad);
       // Never echo secret material into a message.
-      if (!n) c.invalid(key_path("data", k), "\"<secret contents redacted>\"", "illegal base64 data at input byte " + std::to_string(bad));
+      if (!n)
+        c.invalid(key_path("data", k), "\"<secret contents redacted>\"",
+                  "illegal base64 data at input byte " + std::to_string(bad));
       total += n.value_or(0);
     }
   }
@@ -221,8 +234,10 @@ void validate_secret(checker& c, const json::object& o, const json::object* old)
   const auto* was = jsonu::find(*old, {"immutable"});
   if (!was || !was->is_bool() || !was->get_bool()) return;
   const auto* now = get(&o, "immutable");
-  if (!now || !now->is_bool() || !now->get_bool()) c.forbidden("immutable", "field is immutable when `immutable` is set");
-  if (!semantically_equal(get(&o, "data"), get(old, "data"))) c.forbidden("data", "field is immutable when `immutable` is set");
+  if (!now || !now->is_bool() || !now->get_bool())
+    c.forbidden("immutable", "field is immutable when `immutable` is set");
+  if (!semantically_equal(get(&o, "data"), get(old, "data")))
+    c.forbidden("data", "field is immutable when `immutable` is set");
 }
 
 // ---- Namespace / PVC / quota / limits ----
@@ -255,7 +270,8 @@ void validate_pvc_spec(checker& c, const json::object& spec, const std::string& 
     for (const auto& m : *modes) {
       std::string_view mode = m.is_string() ? std::string_view(m.get_string()) : std::string_view{};
       if (mode != "ReadOnlyMany" && mode != "ReadWriteMany" && mode != "ReadWriteOnce" && mode != "ReadWriteOncePod")
-        c.not_supported(child_path(sp, "accessModes"), render(m), {"ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"});
+        c.not_supported(child_path(sp, "accessModes"), render(m),
+                        {"ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"});
       (mode == "ReadWriteOncePod" ? rwop : other) = true;
     }
   }
@@ -271,7 +287,8 @@ void validate_pvc_spec(checker& c, const json::object& spec, const std::string& 
   }
   if (auto sc = c.str_field(spec, "storageClassName", child_path(sp, "storageClassName")); sc && !sc->empty())
     c.invalid_each(child_path(sp, "storageClassName"), render(*sc), dns1123_subdomain_errors(*sc));
-  if (auto vm = c.str_field(spec, "volumeMode", child_path(sp, "volumeMode")); vm && *vm != "Block" && *vm != "Filesystem")
+  if (auto vm = c.str_field(spec, "volumeMode", child_path(sp, "volumeMode"));
+      vm && *vm != "Block" && *vm != "Filesystem")
     c.not_supported(child_path(sp, "volumeMode"), render(*vm), {"Block", "Filesystem"});
 }
 
@@ -299,7 +316,8 @@ void validate_pvc(checker& c, const json::object& o, const json::object* old) {
   const auto* old_size = jsonu::find(*os, {"resources", "requests", "storage"});
   if (new_size && old_size && new_size->is_string() && old_size->is_string()) {
     auto n = parse_quantity(new_size->get_string()), b2 = parse_quantity(old_size->get_string());
-    if (n && b2 && *n < *b2) c.forbidden("spec.resources.requests.storage", "field can not be less than previous value");
+    if (n && b2 && *n < *b2)
+      c.forbidden("spec.resources.requests.storage", "field can not be less than previous value");
   }
 }
 
@@ -354,17 +372,23 @@ void validate_limit_range(checker& c, const json::object& o) {
       const auto *mn = find("min", r), *mx = find("max", r), *df = find("default", r), *dr = find("defaultRequest", r);
       auto at = [&](const char* part) { return key_path(child_path(ip, part), r); };
       if (mn && mx && mn->first > mx->first)
-        c.invalid(at("min"), render(mn->second), "min value " + mn->second + " is greater than max value " + mx->second);
+        c.invalid(at("min"), render(mn->second),
+                  "min value " + mn->second + " is greater than max value " + mx->second);
       if (dr && mn && mn->first > dr->first)
-        c.invalid(at("defaultRequest"), render(dr->second), "min value " + mn->second + " is greater than default request value " + dr->second);
+        c.invalid(at("defaultRequest"), render(dr->second),
+                  "min value " + mn->second + " is greater than default request value " + dr->second);
       if (dr && mx && dr->first > mx->first)
-        c.invalid(at("defaultRequest"), render(dr->second), "default request value " + dr->second + " is greater than max value " + mx->second);
+        c.invalid(at("defaultRequest"), render(dr->second),
+                  "default request value " + dr->second + " is greater than max value " + mx->second);
       if (dr && df && dr->first > df->first)
-        c.invalid(at("defaultRequest"), render(dr->second), "default request value " + dr->second + " is greater than default limit value " + df->second);
+        c.invalid(at("defaultRequest"), render(dr->second),
+                  "default request value " + dr->second + " is greater than default limit value " + df->second);
       if (df && mn && mn->first > df->first)
-        c.invalid(at("default"), render(mn->second), "min value " + mn->second + " is greater than default value " + df->second);
+        c.invalid(at("default"), render(mn->second),
+                  "min value " + mn->second + " is greater than default value " + df->second);
       if (df && mx && df->first > mx->first)
-        c.invalid(at("default"), render(df->second), "default value " + df->second + " is greater than max value " + mx->second);
+        c.invalid(at("default"), render(df->second),
+                  "default value " + df->second + " is greater than max value " + mx->second);
     }
   }
 }
@@ -372,13 +396,20 @@ void validate_limit_range(checker& c, const json::object& o) {
 }  // namespace
 
 void validate_core(checker& c, std::string_view kind, const json::object& o, const json::object* old) {
-  if (kind == "Service") validate_service(c, o, old);
-  else if (kind == "ConfigMap") validate_config_map(c, o, old);
-  else if (kind == "Secret") validate_secret(c, o, old);
-  else if (kind == "Namespace") validate_namespace(c, o);
-  else if (kind == "PersistentVolumeClaim") validate_pvc(c, o, old);
-  else if (kind == "ResourceQuota") validate_resource_quota(c, o);
-  else if (kind == "LimitRange") validate_limit_range(c, o);
+  if (kind == "Service")
+    validate_service(c, o, old);
+  else if (kind == "ConfigMap")
+    validate_config_map(c, o, old);
+  else if (kind == "Secret")
+    validate_secret(c, o, old);
+  else if (kind == "Namespace")
+    validate_namespace(c, o);
+  else if (kind == "PersistentVolumeClaim")
+    validate_pvc(c, o, old);
+  else if (kind == "ResourceQuota")
+    validate_resource_quota(c, o);
+  else if (kind == "LimitRange")
+    validate_limit_range(c, o);
   else if (kind == "Pod") {
     static const json::object empty;
     const auto* spec = c.obj_field(o, "spec", "spec");

@@ -19,11 +19,11 @@ struct bounds {
   const std::map<std::string, std::uint64_t>* names;
 };
 
-const std::map<std::string, std::uint64_t> month_names = {{"jan", 1}, {"feb", 2}, {"mar", 3}, {"apr", 4},
-                                                     {"may", 5}, {"jun", 6}, {"jul", 7}, {"aug", 8},
-                                                     {"sep", 9}, {"oct", 10}, {"nov", 11}, {"dec", 12}};
+const std::map<std::string, std::uint64_t> month_names = {{"jan", 1}, {"feb", 2},  {"mar", 3},  {"apr", 4},
+                                                          {"may", 5}, {"jun", 6},  {"jul", 7},  {"aug", 8},
+                                                          {"sep", 9}, {"oct", 10}, {"nov", 11}, {"dec", 12}};
 const std::map<std::string, std::uint64_t> dow_names = {{"sun", 0}, {"mon", 1}, {"tue", 2}, {"wed", 3},
-                                                   {"thu", 4}, {"fri", 5}, {"sat", 6}};
+                                                        {"thu", 4}, {"fri", 5}, {"sat", 6}};
 
 // strconv.Atoi plus robfig's sign check, with their error texts.
 std::optional<std::string> must_parse_int(std::string_view expr, std::uint64_t& out) {
@@ -78,7 +78,8 @@ std::optional<std::string> get_range(std::string_view expr, const bounds& r) {
     end = r.max;
   } else {
     if (auto e = parse_int_or_name(low_and_high[0], r, start)) return e;
-    if (low_and_high.size() == 1) end = start;
+    if (low_and_high.size() == 1)
+      end = start;
     else if (low_and_high.size() == 2) {
       if (auto e = parse_int_or_name(low_and_high[1], r, end)) return e;
     } else {
@@ -111,7 +112,8 @@ std::optional<std::string> cron_schedule_error(std::string_view spec) {
   if (s.rfind("TZ=", 0) == 0 || s.rfind("CRON_TZ=", 0) == 0) {
     auto space = s.find(' ');
     auto eq = s.find('=');
-    if (space == std::string::npos) return "provided bad location " + s.substr(eq + 1) + ": unknown time zone " + s.substr(eq + 1);
+    if (space == std::string::npos)
+      return "provided bad location " + s.substr(eq + 1) + ": unknown time zone " + s.substr(eq + 1);
     if (space == eq + 1) return std::string("provided bad location : unknown time zone ");
     s = s.substr(space);
     auto first = s.find_first_not_of(" \t\n\r\v\f");
@@ -138,8 +140,8 @@ std::optional<std::string> cron_schedule_error(std::string_view spec) {
     list += "]";
     return "expected exactly 5 fields, found " + std::to_string(fields.size()) + ": " + list;
   }
-  const bounds field_bounds[5] = {{0, 59, nullptr}, {0, 23, nullptr}, {1, 31, nullptr}, {1, 12, &month_names},
-                                  {0, 6, &dow_names}};
+  const bounds field_bounds[5] = {
+      {0, 59, nullptr}, {0, 23, nullptr}, {1, 31, nullptr}, {1, 12, &month_names}, {0, 6, &dow_names}};
   for (std::size_t i = 0; i < 5; ++i)
     for (auto part : split(fields[i], ','))
       if (auto e = get_range(part, field_bounds[i])) return e;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -96,6 +97,10 @@ void validate_port_num(checker& c, std::int64_t port, const std::string& path);
 std::optional<long double> quantity_field(checker& c, const json::value& v, const std::string& path);
 
 // ---- per-family entry points ----
+// ValidateVolumes: the names of the volumes mounts may use (those without errors).
+std::set<std::string> validate_volumes(checker& c, const json::object& pod_spec, const std::string& path);
+// validateLocalNonReservedPath: relative, no "..".
+void validate_item_path(checker& c, const std::string& p, const std::string& path);
 void validate_pod_template(checker& c, const json::object& spec, std::string_view key, const std::string& path);
 void validate_pod_spec(checker& c, const json::object& pod_spec, const std::string& path);
 void validate_workload(checker& c, std::string_view group, std::string_view kind, const json::object& o,

@@ -58,17 +58,20 @@ bool contains(const network& outer, const network& inner) {
 // ---- NetworkPolicy ----
 
 void validate_np_port(checker& c, const json::object& p, const std::string& pp) {
-  if (auto proto = c.str_field(p, "protocol", child_path(pp, "protocol")); proto && *proto != "TCP" && *proto != "UDP" && *proto != "SCTP")
+  if (auto proto = c.str_field(p, "protocol", child_path(pp, "protocol"));
+      proto && *proto != "TCP" && *proto != "UDP" && *proto != "SCTP")
     c.not_supported(child_path(pp, "protocol"), render(*proto), {"TCP", "UDP", "SCTP"});
   auto end_port = c.int_field(p, "endPort", child_path(pp, "endPort"));
   auto it = p.find("port");
   if (it == p.end() || it->value().is_null()) {
-    if (end_port) c.invalid(child_path(pp, "endPort"), render(*end_port), "may not be specified when `port` is not specified");
+    if (end_port)
+      c.invalid(child_path(pp, "endPort"), render(*end_port), "may not be specified when `port` is not specified");
     return;
   }
   const auto& port = it->value();
   if (port.is_string()) {
-    if (end_port) c.invalid(child_path(pp, "endPort"), render(*end_port), "may not be specified when `port` is non-numeric");
+    if (end_port)
+      c.invalid(child_path(pp, "endPort"), render(*end_port), "may not be specified when `port` is non-numeric");
     c.invalid_each(child_path(pp, "port"), render(port), port_name_errors(port.get_string()));
   } else if (auto n = jsonu::get_int(port, {})) {
     validate_port_num(c, *n, child_path(pp, "port"));
@@ -101,21 +104,27 @@ void validate_np_peer(checker& c, const json::object& peer, const std::string& p
     } else if (const auto* except = c.arr_field(*block, "except", child_path(bp, "except"))) {
       for (std::size_t i = 0; i < except->size(); ++i) {
         std::string ep = index_path(child_path(bp, "except"), i);
-        std::string_view e = (*except)[i].is_string() ? std::string_view((*except)[i].get_string()) : std::string_view{};
+        std::string_view e =
+            (*except)[i].is_string() ? std::string_view((*except)[i].get_string()) : std::string_view{};
         auto ex = parse_cidr(e);
-        if (!ex) c.invalid(ep, render((*except)[i]), cidr_error);
-        else if (!contains(*net, *ex) || net->bits >= ex->bits) c.invalid(ep, render(e), "must be a strict subset of `cidr`");
+        if (!ex)
+          c.invalid(ep, render((*except)[i]), cidr_error);
+        else if (!contains(*net, *ex) || net->bits >= ex->bits)
+          c.invalid(ep, render(e), "must be a strict subset of `cidr`");
       }
     }
   }
-  if (peers == 0) c.required(pp, "must specify a peer");
-  else if (peers > 1 && block) c.forbidden(pp, "may not specify both ipBlock and another peer");
+  if (peers == 0)
+    c.required(pp, "must specify a peer");
+  else if (peers > 1 && block)
+    c.forbidden(pp, "may not specify both ipBlock and another peer");
 }
 
 void validate_network_policy(checker& c, const json::object& o) {
   const auto* spec = c.obj_field(o, "spec", "spec");
   if (!spec) return;
-  if (const auto* ps = c.obj_field(*spec, "podSelector", "spec.podSelector")) validate_label_selector(c, *ps, "spec.podSelector");
+  if (const auto* ps = c.obj_field(*spec, "podSelector", "spec.podSelector"))
+    validate_label_selector(c, *ps, "spec.podSelector");
   for (std::string_view dir : {"ingress", "egress"}) {
     std::string dp = child_path("spec", dir);
     const auto* rules = c.arr_field(*spec, dir, dp);
@@ -130,7 +139,8 @@ void validate_network_policy(checker& c, const json::object& o) {
           if (const auto* p = (*ports)[j].if_object()) validate_np_port(c, *p, index_path(child_path(rp, "ports"), j));
       if (const auto* peers = c.arr_field(*rule, peers_key, child_path(rp, peers_key)))
         for (std::size_t j = 0; j < peers->size(); ++j)
-          if (const auto* p = (*peers)[j].if_object()) validate_np_peer(c, *p, index_path(child_path(rp, peers_key), j));
+          if (const auto* p = (*peers)[j].if_object())
+            validate_np_peer(c, *p, index_path(child_path(rp, peers_key), j));
     }
   }
   if (const auto* types = c.arr_field(*spec, "policyTypes", "spec.policyTypes")) {
@@ -150,9 +160,10 @@ void validate_network_policy(checker& c, const json::object& o) {
 
 std::vector<std::string> wildcard_subdomain_errors(std::string_view host) {
   if (host.size() > 2 && host.substr(0, 2) == "*." && dns1123_subdomain_errors(host.substr(2)).empty()) return {};
-  return {"a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of "
-          "lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', "
-          "regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"};
+  return {
+      "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of "
+      "lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', "
+      "regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"};
 }
 
 void validate_backend(checker& c, const json::object& b, const std::string& bp) {
@@ -167,17 +178,23 @@ void validate_backend(checker& c, const json::object& b, const std::string& bp) 
   } else if (svc) {
     std::string sp = child_path(bp, "service");
     auto name = c.str_field(*svc, "name", child_path(sp, "name")).value_or("");
-    if (name.empty()) c.required(child_path(sp, "name"));
-    else c.invalid_each(child_path(sp, "name"), render(name), dns1035_label_errors(name));
+    if (name.empty())
+      c.required(child_path(sp, "name"));
+    else
+      c.invalid_each(child_path(sp, "name"), render(name), dns1035_label_errors(name));
     const auto* port = c.obj_field(*svc, "port", child_path(sp, "port"));
     static const json::object none;
     const auto& po = port ? *port : none;
     auto pname = c.str_field(po, "name", child_path(sp, "port.name")).value_or("");
     auto pnum = c.int_field(po, "number", child_path(sp, "port.number")).value_or(0);
-    if (!pname.empty() && pnum != 0) c.invalid(bp, render(""), "cannot set both port name & port number");
-    else if (!pname.empty()) c.invalid_each(child_path(sp, "port.name"), render(pname), port_name_errors(pname));
-    else if (pnum != 0) validate_port_num(c, pnum, child_path(sp, "port.number"));
-    else c.required(bp, "port name or number is required");
+    if (!pname.empty() && pnum != 0)
+      c.invalid(bp, render(""), "cannot set both port name & port number");
+    else if (!pname.empty())
+      c.invalid_each(child_path(sp, "port.name"), render(pname), port_name_errors(pname));
+    else if (pnum != 0)
+      validate_port_num(c, pnum, child_path(sp, "port.number"));
+    else
+      c.required(bp, "port name or number is required");
   } else {
     c.invalid(bp, render(""), "resource or service backend is required");
   }
@@ -185,8 +202,9 @@ void validate_backend(checker& c, const json::object& b, const std::string& bp) 
 
 void validate_host(checker& c, const std::string& host, const std::string& path) {
   if (is_ip_address(host)) c.invalid(path, render(host), "must be a DNS name, not an IP address");
-  c.invalid_each(path, render(host),
-                 host.find('*') != std::string::npos ? wildcard_subdomain_errors(host) : dns1123_subdomain_errors(host));
+  c.invalid_each(
+      path, render(host),
+      host.find('*') != std::string::npos ? wildcard_subdomain_errors(host) : dns1123_subdomain_errors(host));
 }
 
 void validate_ingress(checker& c, const json::object& o) {
@@ -223,7 +241,8 @@ void validate_ingress(checker& c, const json::object& o) {
         }
         auto path = c.str_field(*p, "path", child_path(pp, "path")).value_or("");
         if (*type == "Exact" || *type == "Prefix") {
-          if (path.empty() || path.front() != '/') c.invalid(child_path(pp, "path"), render(path), "must be an absolute path");
+          if (path.empty() || path.front() != '/')
+            c.invalid(child_path(pp, "path"), render(path), "must be an absolute path");
           if (!path.empty()) {
             for (std::string_view bad : {"//", "/./", "/../", "%2f", "%2F"})
               if (path.find(bad) != std::string::npos)
@@ -233,7 +252,8 @@ void validate_ingress(checker& c, const json::object& o) {
                 c.invalid(child_path(pp, "path"), render(path), "cannot end with '" + std::string(suffix) + "'");
           }
         } else if (*type == "ImplementationSpecific") {
-          if (!path.empty() && path.front() != '/') c.invalid(child_path(pp, "path"), render(path), "must be an absolute path");
+          if (!path.empty() && path.front() != '/')
+            c.invalid(child_path(pp, "path"), render(path), "must be an absolute path");
         } else {
           c.not_supported(child_path(pp, "pathType"), render(*type), {"Exact", "ImplementationSpecific", "Prefix"});
         }
@@ -249,7 +269,8 @@ void validate_ingress(checker& c, const json::object& o) {
       if (!t) continue;
       if (const auto* hosts = c.arr_field(*t, "hosts", child_path(tp, "hosts")))
         for (std::size_t j = 0; j < hosts->size(); ++j)
-          if ((*hosts)[j].is_string()) validate_host(c, std::string((*hosts)[j].get_string()), index_path(child_path(tp, "hosts"), j));
+          if ((*hosts)[j].is_string())
+            validate_host(c, std::string((*hosts)[j].get_string()), index_path(child_path(tp, "hosts"), j));
       if (auto secret = c.str_field(*t, "secretName", child_path(tp, "secretName")); secret && !secret->empty())
         c.invalid_each(child_path(tp, "secretName"), render(*secret), dns1123_subdomain_errors(*secret));
     }
@@ -263,8 +284,10 @@ void validate_ingress(checker& c, const json::object& o) {
 void validate_networking(checker& c, std::string_view group, std::string_view kind, const json::object& o,
                          const json::object* /*old*/) {
   if (group == "networking.k8s.io") {
-    if (kind == "NetworkPolicy") validate_network_policy(c, o);
-    else if (kind == "Ingress") validate_ingress(c, o);
+    if (kind == "NetworkPolicy")
+      validate_network_policy(c, o);
+    else if (kind == "Ingress")
+      validate_ingress(c, o);
   } else {
     validate_autoscaling_policy(c, group, kind, o);
   }

@@ -11,112 +11,6 @@
 namespace langop::localapi::detail {
 namespace {
 
-const char* const file_mode_error = "must be a number between 0 and 0777 (octal), both inclusive";
-// In validateVolumeSource's order: the first source present is validated, later ones
-// are reported as extra.
-constexpr std::string_view volume_sources[] = {
-    "emptyDir", "hostPath", "gitRepo", "gcePersistentDisk", "awsElasticBlockStore", "secret", "nfs", "iscsi",
-    "glusterfs", "flocker", "persistentVolumeClaim", "rbd", "cinder", "cephfs", "downwardAPI", "fc", "flexVolume",
-    "configMap", "azureFile", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "projected",
-    "portworxVolume", "scaleIO", "storageos", "csi", "ephemeral", "image"};
-
-void validate_mode(checker& c, const json::object& o, const std::string& path, std::string_view key) {
-  if (auto m = c.int_field(o, key, child_path(path, key)); m && (*m < 0 || *m > 0777))
-    c.invalid(child_path(path, key), render(*m), file_mode_error);
-}
-
-// validateLocalNonReservedPath for projected item paths.
-void validate_item_path(checker& c, const std::string& p, const std::string& path) {
-  if (p.empty()) {
-    c.required(path);
-    return;
-  }
-  if (p.front() == '/') c.invalid(path, render(p), "must be a relative path");
-  std::size_t start = 0;
-  while (true) {
-    auto slash = p.find('/', start);
-    auto part = std::string_view(p).substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-    if (part == "..") {
-      c.invalid(path, render(p), "must not contain '..'");
-      break;
-    }
-    if (slash == std::string::npos) break;
-    start = slash + 1;
-  }
-  if (p.rfind("..", 0) == 0) c.invalid(path, render(p), "must not start with '..'");
-}
-
-void validate_items(checker& c, const json::object& src, const std::string& path) {
-  const auto* items = c.arr_field(src, "items", child_path(path, "items"));
-  if (!items) return;
-  for (std::size_t i = 0; i < items->size(); ++i) {
-    std::string ip = index_path(child_path(path, "items"), i);
-    const auto* it = (*items)[i].if_object();
-    if (!it) continue;
-    if (it->contains("key")) {  // configMap/secret items: key is required and a valid config key
-      auto key = c.str_field(*it, "key", child_path(ip, "key")).value_or("");
-      if (key.empty()) c.required(child_path(ip, "key"));
-      else c.invalid_each(child_path(ip, "key"), render(key), config_map_key_errors(key));
-    }
-    validate_item_path(c, c.str_field(*it, "path", child_path(ip, "path")).value_or(""), child_path(ip, "path"));
-    validate_mode(c, *it, ip, "mode");
-  }
-}
-
-// ValidateVolumes: returns the names usable by volume mounts (volumes without errors).
-std::set<std::string> validate_volumes(checker& c, const json::object& spec, const std::string& path) {
-  std::set<std::string> names;
-  const auto* vols = c.arr_field(spec, "volumes", child_path(path, "volumes"));
-  if (!vols) return names;
-  for (std::size_t i = 0; i < vols->size(); ++i) {
-    std::string vp = index_path(child_path(path, "volumes"), i);
-    const auto* v = (*vols)[i].if_object();
-    if (!v) {
-      c.type_invalid(vp, (*vols)[i], "object");
-      continue;
-    }
-    checker local;
-    int sources = 0;
-    for (auto source : volume_sources) {
-      auto it = v->find(source);
-      if (it == v->end() || it->value().is_null()) continue;
-      if (++sources > 1) {
-        local.forbidden(child_path(vp, source), "may not specify more than 1 volume type");
-        continue;
-      }
-      std::string sp = child_path(vp, source);
-      const auto* s = local.obj_field(*v, source, sp);
-      if (!s) continue;
-      if (source == "configMap") {
-        if (local.str_field(*s, "name", child_path(sp, "name")).value_or("").empty()) local.required(child_path(sp, "name"));
-        validate_mode(local, *s, sp, "defaultMode");
-        validate_items(local, *s, sp);
-      } else if (source == "secret") {
-        if (local.str_field(*s, "secretName", child_path(sp, "secretName")).value_or("").empty())
-          local.required(child_path(sp, "secretName"));
-        validate_mode(local, *s, sp, "defaultMode");
-        validate_items(local, *s, sp);
-      } else if (source == "persistentVolumeClaim") {
-        if (local.str_field(*s, "claimName", child_path(sp, "claimName")).value_or("").empty())
-          local.required(child_path(sp, "claimName"));
-      } else if (source == "downwardAPI" || source == "projected") {
-        validate_mode(local, *s, sp, "defaultMode");
-        if (source == "downwardAPI") validate_items(local, *s, sp);
-      } else if (source == "hostPath") {
-        if (local.str_field(*s, "path", child_path(sp, "path")).value_or("").empty()) local.required(child_path(sp, "path"));
-      }
-    }
-    if (sources == 0) local.required(vp, "must specify a volume type");
-    auto name = local.str_field(*v, "name", child_path(vp, "name")).value_or("");
-    if (name.empty()) local.required(child_path(vp, "name"));
-    else local.invalid_each(child_path(vp, "name"), render(name), dns1123_label_errors(name));
-    if (names.count(name)) local.duplicate(child_path(vp, "name"), render(name));
-    if (local.causes.empty()) names.insert(name);
-    c.causes.insert(c.causes.end(), local.causes.begin(), local.causes.end());
-  }
-  return names;
-}
-
 void validate_handler(checker& c, const json::object& h, const std::string& path, bool allow_sleep) {
   int handlers = 0;
   for (std::string_view kind : {"exec", "httpGet", "tcpSocket", "grpc", "sleep"}) {
@@ -135,13 +29,18 @@ void validate_handler(checker& c, const json::object& h, const std::string& path
       if (!cmd || cmd->empty()) c.required(child_path(hp, "command"));
     } else if (kind == "httpGet") {
       if (c.str_field(*a, "path", child_path(hp, "path")).value_or("").empty()) c.required(child_path(hp, "path"));
-      if (const auto* port = jsonu::find(*a, {"port"})) validate_port_num_or_name(c, *port, child_path(hp, "port"));
-      else validate_port_num(c, 0, child_path(hp, "port"));
+      if (const auto* port = jsonu::find(*a, {"port"}))
+        validate_port_num_or_name(c, *port, child_path(hp, "port"));
+      else
+        validate_port_num(c, 0, child_path(hp, "port"));
       auto scheme = c.str_field(*a, "scheme", child_path(hp, "scheme")).value_or("");
-      if (scheme != "HTTP" && scheme != "HTTPS") c.not_supported(child_path(hp, "scheme"), render(scheme), {"HTTP", "HTTPS"});
+      if (scheme != "HTTP" && scheme != "HTTPS")
+        c.not_supported(child_path(hp, "scheme"), render(scheme), {"HTTP", "HTTPS"});
     } else if (kind == "tcpSocket") {
-      if (const auto* port = jsonu::find(*a, {"port"})) validate_port_num_or_name(c, *port, child_path(hp, "port"));
-      else validate_port_num(c, 0, child_path(hp, "port"));
+      if (const auto* port = jsonu::find(*a, {"port"}))
+        validate_port_num_or_name(c, *port, child_path(hp, "port"));
+      else
+        validate_port_num(c, 0, child_path(hp, "port"));
     } else if (kind == "grpc") {
       validate_port_num(c, c.int_field(*a, "port", child_path(hp, "port")).value_or(0), child_path(hp, "port"));
     } else if (kind == "sleep") {
@@ -156,9 +55,11 @@ void validate_probe(checker& c, const json::object& ctr, std::string_view key, c
   const auto* p = c.obj_field(ctr, key, path);
   if (!p) return;
   validate_handler(c, *p, path, false);
-  for (std::string_view f : {"initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"})
+  for (std::string_view f :
+       {"initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"})
     c.nonnegative(*p, f, child_path(path, f));
-  if (auto g = c.int_field(*p, "terminationGracePeriodSeconds", child_path(path, "terminationGracePeriodSeconds")); g && *g <= 0)
+  if (auto g = c.int_field(*p, "terminationGracePeriodSeconds", child_path(path, "terminationGracePeriodSeconds"));
+      g && *g <= 0)
     c.invalid(child_path(path, "terminationGracePeriodSeconds"), render(*g), "must be greater than 0");
   if (key != "readinessProbe") {  // liveness and startup probes must succeed once
     const auto* st = jsonu::find(*p, {"successThreshold"});
@@ -173,7 +74,7 @@ void validate_env(checker& c, const json::object& ctr, const std::string& cpath)
   if (!env) return;
   static const std::set<std::string_view> field_paths = {
       "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
-      "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"};
+      "status.hostIP", "status.hostIPs",     "status.podIP", "status.podIPs"};
   for (std::size_t i = 0; i < env->size(); ++i) {
     std::string ep = index_path(base, i);
     const auto* e = (*env)[i].if_object();
@@ -182,8 +83,10 @@ void validate_env(checker& c, const json::object& ctr, const std::string& cpath)
       continue;
     }
     auto name = c.str_field(*e, "name", child_path(ep, "name")).value_or("");
-    if (name.empty()) c.required(child_path(ep, "name"));
-    else c.invalid_each(child_path(ep, "name"), render(name), env_var_name_errors(name));
+    if (name.empty())
+      c.required(child_path(ep, "name"));
+    else
+      c.invalid_each(child_path(ep, "name"), render(name), env_var_name_errors(name));
     std::string vp = child_path(ep, "valueFrom");
     const auto* vf = c.obj_field(*e, "valueFrom", vp);
     if (!vf) continue;
@@ -199,9 +102,10 @@ void validate_env(checker& c, const json::object& ctr, const std::string& cpath)
         c.required(child_path(fp, "fieldPath"));
       } else if (!field_paths.count(path) && path.rfind("metadata.labels['", 0) != 0 &&
                  path.rfind("metadata.annotations['", 0) != 0) {
-        c.not_supported(child_path(fp, "fieldPath"), render(path),
-                        {"metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
-                         "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"});
+        c.not_supported(
+            child_path(fp, "fieldPath"), render(path),
+            {"metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
+             "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"});
       }
     }
     if (c.obj_field(*vf, "resourceFieldRef", child_path(vp, "resourceFieldRef"))) ++sources;
@@ -214,14 +118,19 @@ void validate_env(checker& c, const json::object& ctr, const std::string& cpath)
       // The referenced object's name is checked even when empty (an empty name is invalid).
       c.invalid_each(child_path(rp, "name"), render(rname), dns1123_subdomain_errors(rname));
       auto key = c.str_field(*r, "key", child_path(rp, "key")).value_or("");
-      if (key.empty()) c.required(child_path(rp, "key"));
-      else c.invalid_each(child_path(rp, "key"), render(key), config_map_key_errors(key));
+      if (key.empty())
+        c.required(child_path(rp, "key"));
+      else
+        c.invalid_each(child_path(rp, "key"), render(key), config_map_key_errors(key));
     }
     bool has_value = !c.str_field(*e, "value", child_path(ep, "value")).value_or("").empty();
     if (sources == 0)
-      c.invalid(vp, render(""), "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`");
-    else if (has_value) c.invalid(vp, render(""), "may not be specified when `value` is not empty");
-    else if (sources > 1) c.invalid(vp, render(""), "may not have more than one field specified at a time");
+      c.invalid(vp, render(""),
+                "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`");
+    else if (has_value)
+      c.invalid(vp, render(""), "may not be specified when `value` is not empty");
+    else if (sources > 1)
+      c.invalid(vp, render(""), "may not have more than one field specified at a time");
   }
 }
 
@@ -241,7 +150,8 @@ void validate_resources(checker& c, const json::object& ctr, const std::string& 
     for (const auto& kv : *m) {
       std::string name(kv.key());
       std::string fp = key_path(pp, name);
-      if (name.find('/') == std::string::npos ? !standard_container_resource(name) : !qualified_name_errors(name).empty()) {
+      if (name.find('/') == std::string::npos ? !standard_container_resource(name)
+                                              : !qualified_name_errors(name).empty()) {
         c.invalid(fp, render(name), "must be a standard resource for containers");
         continue;
       }
@@ -264,14 +174,17 @@ void validate_resources(checker& c, const json::object& ctr, const std::string& 
   }
 }
 
-void validate_container(checker& c, const json::object& ctr, const std::string& cp, const std::set<std::string>& volumes,
-                        bool regular) {
+void validate_container(checker& c, const json::object& ctr, const std::string& cp,
+                        const std::set<std::string>& volumes, bool regular) {
   auto name = c.str_field(ctr, "name", child_path(cp, "name")).value_or("");
-  if (name.empty()) c.required(child_path(cp, "name"));
-  else c.invalid_each(child_path(cp, "name"), render(name), dns1123_label_errors(name));
+  if (name.empty())
+    c.required(child_path(cp, "name"));
+  else
+    c.invalid_each(child_path(cp, "name"), render(name), dns1123_label_errors(name));
   if (c.str_field(ctr, "image", child_path(cp, "image")).value_or("").empty()) c.required(child_path(cp, "image"));
   auto tmp = c.str_field(ctr, "terminationMessagePolicy", child_path(cp, "terminationMessagePolicy")).value_or("");
-  if (tmp.empty()) c.required(child_path(cp, "terminationMessagePolicy"));
+  if (tmp.empty())
+    c.required(child_path(cp, "terminationMessagePolicy"));
   else if (tmp != "File" && tmp != "FallbackToLogsOnError")
     c.not_supported(child_path(cp, "terminationMessagePolicy"), render(tmp), {"File", "FallbackToLogsOnError"});
 
@@ -287,16 +200,21 @@ void validate_container(checker& c, const json::object& ctr, const std::string& 
       auto pname = c.str_field(*p, "name", child_path(pp, "name")).value_or("");
       if (!pname.empty()) {
         auto errs = port_name_errors(pname);
-        if (!errs.empty()) c.invalid_each(child_path(pp, "name"), render(pname), errs);
-        else if (!port_names.insert(pname).second) c.duplicate(child_path(pp, "name"), render(pname));
+        if (!errs.empty())
+          c.invalid_each(child_path(pp, "name"), render(pname), errs);
+        else if (!port_names.insert(pname).second)
+          c.duplicate(child_path(pp, "name"), render(pname));
       }
       auto cport = c.int_field(*p, "containerPort", child_path(pp, "containerPort")).value_or(0);
-      if (cport == 0) c.required(child_path(pp, "containerPort"));
-      else validate_port_num(c, cport, child_path(pp, "containerPort"));
+      if (cport == 0)
+        c.required(child_path(pp, "containerPort"));
+      else
+        validate_port_num(c, cport, child_path(pp, "containerPort"));
       if (auto hp = c.int_field(*p, "hostPort", child_path(pp, "hostPort")); hp && *hp != 0)
         validate_port_num(c, *hp, child_path(pp, "hostPort"));
       auto proto = c.str_field(*p, "protocol", child_path(pp, "protocol")).value_or("");
-      if (proto.empty()) c.required(child_path(pp, "protocol"));
+      if (proto.empty())
+        c.required(child_path(pp, "protocol"));
       else if (proto != "TCP" && proto != "UDP" && proto != "SCTP")
         c.not_supported(child_path(pp, "protocol"), render(proto), {"SCTP", "TCP", "UDP"});
     }
@@ -322,7 +240,8 @@ void validate_container(checker& c, const json::object& ctr, const std::string& 
     }
   }
   auto pull = c.str_field(ctr, "imagePullPolicy", child_path(cp, "imagePullPolicy")).value_or("");
-  if (pull.empty()) c.required(child_path(cp, "imagePullPolicy"));
+  if (pull.empty())
+    c.required(child_path(cp, "imagePullPolicy"));
   else if (pull != "Always" && pull != "IfNotPresent" && pull != "Never")
     c.not_supported(child_path(cp, "imagePullPolicy"), render(pull), {"Always", "IfNotPresent", "Never"});
   validate_resources(c, ctr, cp);
@@ -405,7 +324,8 @@ void validate_tolerations(checker& c, const json::object& spec, const std::strin
         c.invalid(child_path(ip, "operator"), render(value), joined);
       }
     } else if (op == "Exists") {
-      if (!value.empty()) c.invalid(child_path(ip, "operator"), render((*ts)[i]), "value must be empty when `operator` is 'Exists'");
+      if (!value.empty())
+        c.invalid(child_path(ip, "operator"), render((*ts)[i]), "value must be empty when `operator` is 'Exists'");
     } else {
       c.not_supported(child_path(ip, "operator"), render(op), {"Equal", "Exists"});
     }
@@ -420,16 +340,20 @@ void validate_pod_spec(checker& c, const json::object& spec, const std::string& 
   auto volumes = validate_volumes(c, spec, path);
   validate_containers(c, spec, path, volumes);
   auto restart = c.str_field(spec, "restartPolicy", child_path(path, "restartPolicy")).value_or("");
-  if (restart.empty()) c.required(child_path(path, "restartPolicy"));
+  if (restart.empty())
+    c.required(child_path(path, "restartPolicy"));
   else if (restart != "Always" && restart != "OnFailure" && restart != "Never")
     c.not_supported(child_path(path, "restartPolicy"), render(restart), {"Always", "OnFailure", "Never"});
   auto dns = c.str_field(spec, "dnsPolicy", child_path(path, "dnsPolicy")).value_or("");
-  if (dns.empty()) c.required(child_path(path, "dnsPolicy"));
+  if (dns.empty())
+    c.required(child_path(path, "dnsPolicy"));
   else if (dns != "ClusterFirstWithHostNet" && dns != "ClusterFirst" && dns != "Default" && dns != "None")
-    c.not_supported(child_path(path, "dnsPolicy"), render(dns), {"ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"});
+    c.not_supported(child_path(path, "dnsPolicy"), render(dns),
+                    {"ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"});
   else if (dns == "None" && !c.obj_field(spec, "dnsConfig", child_path(path, "dnsConfig")))
     c.required(child_path(path, "dnsConfig"), "must provide `dnsConfig` when `dnsPolicy` is None");
-  validate_labels(c, c.string_map(spec, "nodeSelector", child_path(path, "nodeSelector")), child_path(path, "nodeSelector"));
+  validate_labels(c, c.string_map(spec, "nodeSelector", child_path(path, "nodeSelector")),
+                  child_path(path, "nodeSelector"));
   if (auto sa = c.str_field(spec, "serviceAccountName", child_path(path, "serviceAccountName")); sa && !sa->empty())
     c.invalid_each(child_path(path, "serviceAccountName"), render(*sa), dns1123_subdomain_errors(*sa));
   if (auto ads = c.int_field(spec, "activeDeadlineSeconds", child_path(path, "activeDeadlineSeconds"));
@@ -452,7 +376,8 @@ void validate_pod_template(checker& c, const json::object& spec, std::string_vie
   std::string mp = child_path(path, "metadata");
   if (const auto* meta = c.obj_field(*t, "metadata", mp)) {
     validate_labels(c, c.string_map(*meta, "labels", child_path(mp, "labels")), child_path(mp, "labels"));
-    validate_annotations(c, c.string_map(*meta, "annotations", child_path(mp, "annotations")), child_path(mp, "annotations"));
+    validate_annotations(c, c.string_map(*meta, "annotations", child_path(mp, "annotations")),
+                         child_path(mp, "annotations"));
   }
   std::string sp = child_path(path, "spec");
   const auto* ps = c.obj_field(*t, "spec", sp);

@@ -25,7 +25,8 @@ void validate_selector_and_template(checker& c, const json::object& spec, const 
   const auto* sel = field(&spec, "selector");
   const auto* labels = jsonu::find(spec, {"template", "metadata", "labels"});
   auto mismatch = [&] {
-    c.invalid(child_path(sp, "template.metadata.labels"), go_string_map(labels), "`selector` does not match template `labels`");
+    c.invalid(child_path(sp, "template.metadata.labels"), go_string_map(labels),
+              "`selector` does not match template `labels`");
   };
   if (!sel || sel->is_null()) {
     c.required(child_path(sp, "selector"));
@@ -37,10 +38,13 @@ void validate_selector_and_template(checker& c, const json::object& spec, const 
   validate_label_selector(c, *so, child_path(sp, "selector"));
   bool empty = selector_is_empty(sel);
   if (empty)
-    c.invalid(child_path(sp, "selector"), go_label_selector(sel), "empty selector is invalid for " + std::string(kind_word));
+    c.invalid(child_path(sp, "selector"), go_label_selector(sel),
+              "empty selector is invalid for " + std::string(kind_word));
   auto matches = selector_matches(sel, labels ? labels->if_object() : nullptr);
-  if (!matches) c.invalid(child_path(sp, "selector"), go_label_selector(sel), "invalid label selector");
-  else if (!*matches && !empty) mismatch();
+  if (!matches)
+    c.invalid(child_path(sp, "selector"), go_label_selector(sel), "invalid label selector");
+  else if (!*matches && !empty)
+    mismatch();
 }
 
 // ValidatePodTemplateSpecForReplicaSet's extra rules for always-running pods.
@@ -93,14 +97,16 @@ void validate_deployment(checker& c, const json::object& o, const json::object* 
         validate_int_or_percent(c, mu ? *mu : zero, "spec.strategy.rollingUpdate.maxUnavailable", false);
         validate_int_or_percent(c, ms ? *ms : zero, "spec.strategy.rollingUpdate.maxSurge", false);
         if (int_or_percent_value(mu) == 0 && int_or_percent_value(ms) == 0)
-          c.invalid("spec.strategy.rollingUpdate.maxUnavailable", go_intstr(mu ? *mu : zero), "may not be 0 when `maxSurge` is 0");
+          c.invalid("spec.strategy.rollingUpdate.maxUnavailable", go_intstr(mu ? *mu : zero),
+                    "may not be 0 when `maxSurge` is 0");
         if (mu && mu->is_string() && percent_errors(mu->get_string()).empty() && int_or_percent_value(mu) > 100)
           c.invalid("spec.strategy.rollingUpdate.maxUnavailable", go_intstr(*mu), "must not be greater than 100%");
       }
     } else {
-      c.not_supported("spec.strategy",
-                      "apps.DeploymentStrategy{Type:" + go_quote(type) + ", RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}",
-                      {"Recreate", "RollingUpdate"});
+      c.not_supported(
+          "spec.strategy",
+          "apps.DeploymentStrategy{Type:" + go_quote(type) + ", RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}",
+          {"Recreate", "RollingUpdate"});
     }
   }
   c.nonnegative(*spec, "minReadySeconds", "spec.minReadySeconds");
@@ -137,7 +143,8 @@ void validate_replicaset_like(checker& c, std::string_view kind, const json::obj
 
 // validateJobSpec: the parts shared by Jobs and CronJob job templates.
 void validate_job_spec(checker& c, const json::object& spec, const std::string& sp) {
-  for (std::string_view f : {"parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished"})
+  for (std::string_view f :
+       {"parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished"})
     c.nonnegative(spec, f, child_path(sp, f));
   if (auto mode = c.str_field(spec, "completionMode", child_path(sp, "completionMode"))) {
     if (*mode != "NonIndexed" && *mode != "Indexed")
@@ -146,7 +153,8 @@ void validate_job_spec(checker& c, const json::object& spec, const std::string& 
       if (!c.int_field(spec, "completions", child_path(sp, "completions")))
         c.required(child_path(sp, "completions"), "when completion mode is Indexed");
       if (auto p = jsonu::get_int(spec, {"parallelism"}); p && *p > 100000)
-        c.invalid(child_path(sp, "parallelism"), render(*p), "must be less than or equal to 100000 when completion mode is Indexed");
+        c.invalid(child_path(sp, "parallelism"), render(*p),
+                  "must be less than or equal to 100000 when completion mode is Indexed");
     }
   }
   validate_pod_template(c, spec, "template", child_path(sp, "template"));
@@ -163,8 +171,10 @@ void validate_job(checker& c, const json::object& o, const json::object* old) {
   const auto& s = spec ? *spec : empty;
   validate_job_spec(c, s, "spec");
   const auto* sel = field(&s, "selector");
-  if (!sel || sel->is_null()) c.required("spec.selector");
-  else if (const auto* so = c.obj_field(s, "selector", "spec.selector")) validate_label_selector(c, *so, "spec.selector");
+  if (!sel || sel->is_null())
+    c.required("spec.selector");
+  else if (const auto* so = c.obj_field(s, "selector", "spec.selector"))
+    validate_label_selector(c, *so, "spec.selector");
   // Generated or manual, the selector must select the pods the template produces.
   if (auto m = selector_matches(sel, template_labels(s, {"template", "metadata", "labels"})); m && !*m)
     c.invalid("spec.template.metadata.labels", go_string_map(jsonu::find(s, {"template", "metadata", "labels"})),
@@ -172,7 +182,8 @@ void validate_job(checker& c, const json::object& o, const json::object* old) {
   if (!old) return;
   const auto* old_spec_v = jsonu::find(*old, {"spec"});
   const auto* old_spec = old_spec_v ? old_spec_v->if_object() : nullptr;
-  for (std::string_view f : {"completions", "completionMode", "podFailurePolicy", "backoffLimitPerIndex", "managedBy", "successPolicy"})
+  for (std::string_view f :
+       {"completions", "completionMode", "podFailurePolicy", "backoffLimitPerIndex", "managedBy", "successPolicy"})
     immutable(c, s, old_spec, f, child_path("spec", f));
   immutable(c, s, old_spec, "selector", "spec.selector", true);
   // The template may change only in scheduling directives, and only while a suspended
@@ -190,7 +201,8 @@ void validate_job(checker& c, const json::object& o, const json::object* old) {
           meta->get_object().erase("annotations");
         }
         if (auto* ps = tp->if_contains("spec"); ps && ps->is_object())
-          for (const char* k : {"nodeSelector", "tolerations", "affinity", "schedulingGates"}) ps->get_object().erase(k);
+          for (const char* k : {"nodeSelector", "tolerations", "affinity", "schedulingGates"})
+            ps->get_object().erase(k);
       }
     }
   }
@@ -236,18 +248,23 @@ void validate_cronjob(checker& c, const json::object& o, const json::object* old
       if (slash == std::string::npos) break;
       start = slash + 1;
     }
-    if (tz->empty()) c.invalid("spec.timeZone", render(*tz), "timeZone must be nil or non-empty string");
-    else if (bad) c.invalid("spec.timeZone", render(*tz), "unknown time zone " + *tz);
+    if (tz->empty())
+      c.invalid("spec.timeZone", render(*tz), "timeZone must be nil or non-empty string");
+    else if (bad)
+      c.invalid("spec.timeZone", render(*tz), "unknown time zone " + *tz);
     else if (tz->size() == 5 && (*tz == "Local" || *tz == "local" || *tz == "LOCAL"))
-      c.invalid("spec.timeZone", render(*tz), "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones");
+      c.invalid("spec.timeZone", render(*tz),
+                "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones");
   }
   auto policy = c.str_field(s, "concurrencyPolicy", "spec.concurrencyPolicy").value_or("");
-  if (policy.empty()) c.required("spec.concurrencyPolicy");
+  if (policy.empty())
+    c.required("spec.concurrencyPolicy");
   else if (policy != "Allow" && policy != "Forbid" && policy != "Replace")
     c.not_supported("spec.concurrencyPolicy", render(policy), {"Allow", "Forbid", "Replace"});
   if (const auto* jt = c.obj_field(s, "jobTemplate", "spec.jobTemplate")) {
     if (const auto* meta = c.obj_field(*jt, "metadata", "spec.jobTemplate.metadata")) {
-      validate_labels(c, c.string_map(*meta, "labels", "spec.jobTemplate.metadata.labels"), "spec.jobTemplate.metadata.labels");
+      validate_labels(c, c.string_map(*meta, "labels", "spec.jobTemplate.metadata.labels"),
+                      "spec.jobTemplate.metadata.labels");
       validate_annotations(c, c.string_map(*meta, "annotations", "spec.jobTemplate.metadata.annotations"),
                            "spec.jobTemplate.metadata.annotations");
     }
@@ -269,11 +286,15 @@ void validate_cronjob(checker& c, const json::object& o, const json::object* old
 void validate_workload(checker& c, std::string_view group, std::string_view kind, const json::object& o,
                        const json::object* old) {
   if (group == "apps") {
-    if (kind == "Deployment") validate_deployment(c, o, old);
-    else if (kind == "ReplicaSet" || kind == "StatefulSet" || kind == "DaemonSet") validate_replicaset_like(c, kind, o, old);
+    if (kind == "Deployment")
+      validate_deployment(c, o, old);
+    else if (kind == "ReplicaSet" || kind == "StatefulSet" || kind == "DaemonSet")
+      validate_replicaset_like(c, kind, o, old);
   } else if (group == "batch") {
-    if (kind == "Job") validate_job(c, o, old);
-    else if (kind == "CronJob") validate_cronjob(c, o, old);
+    if (kind == "Job")
+      validate_job(c, o, old);
+    else if (kind == "CronJob")
+      validate_cronjob(c, o, old);
   }
 }
 

@@ -40,8 +40,10 @@ std::optional<int> compare(const json::value& a, const json::value& b) {
 bool test(const std::string& op, const json::value& a, const json::value& b) {
   if (op == "==" || op == "!=") {
     bool eq;
-    if (auto c = compare(a, b)) eq = *c == 0;
-    else eq = a == b;  // bools, nulls, and structured values compare by value
+    if (auto c = compare(a, b))
+      eq = *c == 0;
+    else
+      eq = a == b;  // bools, nulls, and structured values compare by value
     return op == "==" ? eq : !eq;
   }
   auto c = compare(a, b);
@@ -54,9 +56,12 @@ bool test(const std::string& op, const json::value& a, const json::value& b) {
 
 values eval_operand(const operand& o, const json::value& current, const json::value& root) {
   switch (o.k) {
-    case operand::kind::path_current: return eval_steps(o.path, {&current}, root);
-    case operand::kind::path_root: return eval_steps(o.path, {&root}, root);
-    case operand::kind::literal: return {&o.literal};
+    case operand::kind::path_current:
+      return eval_steps(o.path, {&current}, root);
+    case operand::kind::path_root:
+      return eval_steps(o.path, {&root}, root);
+    case operand::kind::literal:
+      return {&o.literal};
   }
   return {};
 }

@@ -27,11 +27,11 @@ struct jsonpath_operand {
 struct jsonpath::step {
   enum class kind { field, wildcard, recursive, indices, slice, filter };
   kind k = kind::field;
-  std::vector<std::string> names;        // field: one or more (union of quoted keys)
-  std::vector<std::int64_t> indices;     // indices: union of positions (negative from end)
-  std::optional<std::int64_t> start, end; // slice bounds
+  std::vector<std::string> names;          // field: one or more (union of quoted keys)
+  std::vector<std::int64_t> indices;       // indices: union of positions (negative from end)
+  std::optional<std::int64_t> start, end;  // slice bounds
   std::int64_t stride = 1;
-  std::string op;                        // filter: "", "==", "!=", "<", ">", "<=", ">="
+  std::string op;  // filter: "", "==", "!=", "<", ">", "<=", ">="
   detail::jsonpath_operand lhs, rhs;
 };
 

@@ -25,7 +25,14 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; 
 // Characters that end an unquoted field name (client-go's isTerminator).
 bool is_terminator(char c) {
   switch (c) {
-    case '.': case ',': case '[': case ']': case '$': case '@': case '{': case '}':
+    case '.':
+    case ',':
+    case '[':
+    case ']':
+    case '$':
+    case '@':
+    case '{':
+    case '}':
       return true;
     default:
       return is_space(c);
@@ -64,8 +71,10 @@ class parser {
         }
         auto f = parse_field();
         if (!f) return f.error();
-        if (*f) steps.push_back(std::move(*f));
-        else if (!recursive && !at_end()) return parse_error("empty field name at position " + std::to_string(pos_));
+        if (*f)
+          steps.push_back(std::move(*f));
+        else if (!recursive && !at_end())
+          return parse_error("empty field name at position " + std::to_string(pos_));
         // A trailing "." (".metadata.") is accepted like client-go does: it selects the current value.
       } else if (c == '[') {
         auto b = parse_bracket();
@@ -80,9 +89,7 @@ class parser {
 
  private:
   [[nodiscard]] bool at_end() const { return pos_ >= s_.size(); }
-  [[nodiscard]] char peek(std::size_t ahead = 0) const {
-    return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0';
-  }
+  [[nodiscard]] char peek(std::size_t ahead = 0) const { return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0'; }
   void skip_space() {
     while (!at_end() && is_space(s_[pos_])) ++pos_;
   }
@@ -122,9 +129,15 @@ class parser {
       if (c == '\\' && !at_end()) {
         char e = s_[pos_++];
         switch (e) {
-          case 'n': out += '\n'; break;
-          case 't': out += '\t'; break;
-          default: out += e; break;
+          case 'n':
+            out += '\n';
+            break;
+          case 't':
+            out += '\t';
+            break;
+          default:
+            out += e;
+            break;
         }
         continue;
       }
@@ -234,12 +247,16 @@ class parser {
     for (; pos_ < s_.size(); ++pos_) {
       char c = s_[pos_];
       if (quote) {
-        if (c == '\\') ++pos_;
-        else if (c == quote) quote = 0;
+        if (c == '\\')
+          ++pos_;
+        else if (c == quote)
+          quote = 0;
         continue;
       }
-      if (c == '\'' || c == '"') quote = c;
-      else if (c == '(') ++parens;
+      if (c == '\'' || c == '"')
+        quote = c;
+      else if (c == '(')
+        ++parens;
       else if (c == ')') {
         if (parens == 0) break;
         --parens;
@@ -261,11 +278,14 @@ class parser {
     for (std::size_t i = 0; i < body.size(); ++i) {
       char c = body[i];
       if (quote) {
-        if (c == '\\') ++i;
-        else if (c == quote) quote = 0;
+        if (c == '\\')
+          ++i;
+        else if (c == quote)
+          quote = 0;
         continue;
       }
-      if (c == '\'' || c == '"') quote = c;
+      if (c == '\'' || c == '"')
+        quote = c;
       else if (c == '!' || c == '<' || c == '>' || c == '=') {
         op_at = i;
         break;

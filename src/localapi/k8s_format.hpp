@@ -36,9 +36,9 @@ namespace langop::localapi::detail {
 
 // Go fmt "%#v"-style renderings used in field.Invalid values.
 [[nodiscard]] std::string go_quote(std::string_view s);
-[[nodiscard]] std::string go_string_map(const json::value* labels);       // map[string]string{"a":"b"}
-[[nodiscard]] std::string go_string_slice(const json::value* values);     // []string{"a", "b"}
-[[nodiscard]] std::string go_label_selector(const json::value* selector); // v1.LabelSelector{...}
-[[nodiscard]] std::string go_intstr(const json::value& v);                // intstr.IntOrString{...}
+[[nodiscard]] std::string go_string_map(const json::value* labels);        // map[string]string{"a":"b"}
+[[nodiscard]] std::string go_string_slice(const json::value* values);      // []string{"a", "b"}
+[[nodiscard]] std::string go_label_selector(const json::value* selector);  // v1.LabelSelector{...}
+[[nodiscard]] std::string go_intstr(const json::value& v);                 // intstr.IntOrString{...}
 
 }  // namespace langop::localapi::detail
