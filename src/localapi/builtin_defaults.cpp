@@ -99,7 +99,8 @@ void generate_job_selector(json::object& o, json::object& spec) {
   auto* labels = tmeta ? ensure_child(*tmeta, "labels") : nullptr;
   if (labels) {
     for (const char* k : {"job-name", "batch.kubernetes.io/job-name"}) set_if_absent(*labels, k, json::string(name));
-    for (const char* k : {"controller-uid", "batch.kubernetes.io/controller-uid"}) set_if_absent(*labels, k, json::string(uid));
+    for (const char* k : {"controller-uid", "batch.kubernetes.io/controller-uid"})
+      set_if_absent(*labels, k, json::string(uid));
   }
   auto* selector = ensure_child(spec, "selector");
   auto* match = selector ? ensure_child(*selector, "matchLabels") : nullptr;
@@ -117,8 +118,7 @@ void default_job(json::object& o) {
     (*spec)["parallelism"] = 1;
   }
   set_if_absent(*spec, "parallelism", 1);
-  if (absent(*spec, "backoffLimit"))
-    (*spec)["backoffLimit"] = absent(*spec, "backoffLimitPerIndex") ? 6 : 2147483647;
+  if (absent(*spec, "backoffLimit")) (*spec)["backoffLimit"] = absent(*spec, "backoffLimitPerIndex") ? 6 : 2147483647;
   // Job labels default to the template labels (as given by the user, before generation).
   if (const auto* tl = jsonu::find(*spec, {"template", "metadata", "labels"}); tl && tl->is_object()) {
     if (auto* meta = child(o, "metadata")) {
@@ -175,15 +175,16 @@ void default_service(json::object& o) {
     spec->erase("sessionAffinityConfig");
   } else if (affinity == "ClientIP") {
     const auto* t = jsonu::find(*spec, {"sessionAffinityConfig", "clientIP", "timeoutSeconds"});
-    if (!t || t->is_null()) (*spec)["sessionAffinityConfig"] = json::object{{"clientIP", json::object{{"timeoutSeconds", 10800}}}};
+    if (!t || t->is_null())
+      (*spec)["sessionAffinityConfig"] = json::object{{"clientIP", json::object{{"timeoutSeconds", 10800}}}};
   }
   set_if_empty(*spec, "type", "ClusterIP");
   std::string type(jsonu::get_string(*spec, "type"));
   each_object(*spec, "ports", [](json::object& p) {
     set_if_empty(p, "protocol", "TCP");
     auto tp = p.find("targetPort");
-    bool unset = tp == p.end() || tp->value().is_null() || (tp->value().is_string() && tp->value().get_string().empty()) ||
-                 zero_int(p, "targetPort");
+    bool unset = tp == p.end() || tp->value().is_null() ||
+                 (tp->value().is_string() && tp->value().get_string().empty()) || zero_int(p, "targetPort");
     if (unset && p.find("port") != p.end()) {
       json::value port = p["port"];
       p["targetPort"] = std::move(port);
@@ -203,7 +204,8 @@ void default_service(json::object& o) {
     bool headless = cluster_ip == "None";
     if (absent(*spec, "ipFamilyPolicy"))
       (*spec)["ipFamilyPolicy"] = headless && !has_non_empty(*spec, "selector") ? "RequireDualStack" : "SingleStack";
-    if (absent(*spec, "ipFamilies") || (spec->at("ipFamilies").is_array() && spec->at("ipFamilies").get_array().empty()))
+    if (absent(*spec, "ipFamilies") ||
+        (spec->at("ipFamilies").is_array() && spec->at("ipFamilies").get_array().empty()))
       (*spec)["ipFamilies"] = json::array{cluster_ip.find(':') != std::string::npos ? "IPv6" : "IPv4"};
   }
 }
@@ -244,7 +246,8 @@ void default_secret(json::object& o) {
     return;
   }
   const auto* sd = it->value().if_object();
-  if (!sd || !std::all_of(sd->begin(), sd->end(), [](const json::key_value_pair& kv) { return kv.value().is_string(); }))
+  if (!sd ||
+      !std::all_of(sd->begin(), sd->end(), [](const json::key_value_pair& kv) { return kv.value().is_string(); }))
     return;
   if (auto d = o.find("data"); d != o.end() && !d->value().is_null() && !d->value().is_object()) return;
   json::object entries = *sd;
@@ -281,6 +284,8 @@ void default_limit_range(json::object& o) {
   auto* spec = child(o, "spec");
   if (!spec) return;
   each_object(*spec, "limits", [](json::object& item) {
+    for (const char* list : {"max", "min", "default", "defaultRequest", "maxLimitRequestRatio"})
+      canonicalize_resource_list(item, list);
     if (jsonu::get_string(item, "type") != "Container") return;
     // Copy max -> default -> defaultRequest, and min -> defaultRequest, for missing keys.
     auto fill = [&item](std::string_view from, std::string_view to) {
@@ -296,6 +301,14 @@ void default_limit_range(json::object& o) {
     fill("default", "defaultRequest");
     fill("min", "defaultRequest");
   });
+}
+
+void default_resource_quota(json::object& o) {
+  if (auto* spec = child(o, "spec")) canonicalize_resource_list(*spec, "hard");
+  if (auto* status = child(o, "status")) {
+    canonicalize_resource_list(*status, "hard");
+    canonicalize_resource_list(*status, "used");
+  }
 }
 
 void default_endpoints(json::object& o) {
@@ -338,6 +351,15 @@ void default_hpa(json::object& o) {
         {"resource", json::object{{"name", "cpu"},
                                   {"target", json::object{{"type", "Utilization"}, {"averageUtilization", 80}}}}}}};
   }
+  each_object(*spec, "metrics", [](json::object& m) {
+    for (const char* source : {"resource", "containerResource", "pods", "object", "external"}) {
+      auto* s = child(m, source);
+      auto* target = s ? child(*s, "target") : nullptr;
+      if (!target) continue;
+      for (const char* q : {"value", "averageValue"})
+        if (auto it = target->find(q); it != target->end()) canonicalize_quantity(it->value());
+    }
+  });
   // A given behavior gets every nil rule field filled (GenerateHPAScale{Up,Down}Rules).
   auto* behavior = child(*spec, "behavior");
   if (!behavior) return;
@@ -376,29 +398,47 @@ void default_crd(json::object& o) {
 
 void apply_builtin_defaults(std::string_view group, std::string_view kind, json::object& object) {
   if (group.empty()) {
-    if (kind == "Service") default_service(object);
-    else if (kind == "Secret") default_secret(object);
-    else if (kind == "Namespace") default_namespace(object);
+    if (kind == "Service")
+      default_service(object);
+    else if (kind == "Secret")
+      default_secret(object);
+    else if (kind == "Namespace")
+      default_namespace(object);
     else if (kind == "PersistentVolumeClaim") {
       if (auto* spec = ensure_child(object, "spec")) default_pvc_spec(*spec);
-      if (auto* status = ensure_child(object, "status")) set_if_empty(*status, "phase", "Pending");
-    } else if (kind == "Pod") default_pod(object);
-    else if (kind == "PodTemplate") default_pod_template(object, "template");
+      if (auto* status = ensure_child(object, "status")) {
+        set_if_empty(*status, "phase", "Pending");
+        canonicalize_resource_list(*status, "capacity");
+      }
+    } else if (kind == "Pod")
+      default_pod(object);
+    else if (kind == "PodTemplate")
+      default_pod_template(object, "template");
     else if (kind == "ReplicationController") {
       if (auto* spec = ensure_child(object, "spec")) {
         set_if_absent(*spec, "replicas", 1);
         if (child(*spec, "template")) default_pod_template(*spec, "template");
       }
-    } else if (kind == "LimitRange") default_limit_range(object);
-    else if (kind == "Endpoints") default_endpoints(object);
+    } else if (kind == "LimitRange")
+      default_limit_range(object);
+    else if (kind == "ResourceQuota")
+      default_resource_quota(object);
+    else if (kind == "Endpoints")
+      default_endpoints(object);
   } else if (group == "apps") {
-    if (kind == "Deployment") default_deployment(object);
-    else if (kind == "ReplicaSet") default_replicaset(object);
-    else if (kind == "StatefulSet") default_statefulset(object);
-    else if (kind == "DaemonSet") default_daemonset(object);
+    if (kind == "Deployment")
+      default_deployment(object);
+    else if (kind == "ReplicaSet")
+      default_replicaset(object);
+    else if (kind == "StatefulSet")
+      default_statefulset(object);
+    else if (kind == "DaemonSet")
+      default_daemonset(object);
   } else if (group == "batch") {
-    if (kind == "Job") default_job(object);
-    else if (kind == "CronJob") default_cronjob(object);
+    if (kind == "Job")
+      default_job(object);
+    else if (kind == "CronJob")
+      default_cronjob(object);
   } else if (group == "networking.k8s.io") {
     if (kind == "NetworkPolicy") default_network_policy(object);
   } else if (group == "autoscaling") {

@@ -4,8 +4,10 @@
 // `metadata.creationTimestamp: null`, resourceFieldRef `divisor: "0"`), so objects read
 // back byte-for-byte like kube-apiserver v1.32 returns them.
 #include "builtin_detail.hpp"
+#include "k8s_format.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace langop::localapi::detail {
 
@@ -45,6 +47,30 @@ bool image_pulls_always(std::string_view image) {
   return tag == "latest";
 }
 
+void canonicalize_quantity(json::value& v, bool round_to_milli) {
+  std::string text;
+  if (v.is_string())
+    text = std::string(v.get_string());
+  else if (v.is_int64() || v.is_uint64())
+    text = jsonu::dump(v);
+  else if (v.is_double()) {
+    // The shortest plain rendering ("0.25", not Boost's "2.5E-1"), so the format is the
+    // decimal one a user's JSON number would have had.
+    char buf[64];
+    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double());
+    if (ec != std::errc()) return;
+    text.assign(buf, p);
+  } else {
+    return;
+  }
+  if (auto c = canonical_quantity(text, round_to_milli)) v = json::string(*c);
+}
+
+void canonicalize_resource_list(json::object& holder, std::string_view key) {
+  if (auto* list = child(holder, key))
+    for (auto& kv : *list) canonicalize_quantity(kv.value(), true);
+}
+
 namespace {
 
 void default_http_get(json::object& holder) {
@@ -68,14 +94,17 @@ void default_probe(json::object& c, std::string_view key) {
 
 void default_field_ref(json::object& holder) {
   if (auto* f = child(holder, "fieldRef")) set_if_empty(*f, "apiVersion", "v1");
-  if (auto* r = child(holder, "resourceFieldRef")) set_if_absent(*r, "divisor", "0");
+  if (auto* r = child(holder, "resourceFieldRef")) {
+    set_if_absent(*r, "divisor", "0");
+    if (auto it = r->find("divisor"); it != r->end()) canonicalize_quantity(it->value());
+  }
 }
 
 void default_container(json::object& c) {
   if (empty_string(c, "imagePullPolicy")) {
     auto it = c.find("image");
-    std::string_view image = it != c.end() && it->value().is_string() ? std::string_view(it->value().get_string())
-                                                                       : std::string_view{};
+    std::string_view image =
+        it != c.end() && it->value().is_string() ? std::string_view(it->value().get_string()) : std::string_view{};
     bool always = image_pulls_always(image);  // before inserting: `image` views into `c`
     c["imagePullPolicy"] = always ? "Always" : "IfNotPresent";
   }
@@ -94,6 +123,10 @@ void default_container(json::object& c) {
   }
   // Container.Resources is a struct: Go always encodes it, empty or not.
   set_if_absent(c, "resources", json::object());
+  if (auto* res = child(c, "resources")) {
+    canonicalize_resource_list(*res, "limits");
+    canonicalize_resource_list(*res, "requests");
+  }
 }
 
 void default_items(json::object& source) {
@@ -101,10 +134,11 @@ void default_items(json::object& source) {
 }
 
 void default_volume(json::object& v) {
-  bool has_source = std::any_of(v.begin(), v.end(), [](const json::key_value_pair& kv) {
-    return kv.key() != "name" && !kv.value().is_null();
-  });
+  bool has_source = std::any_of(
+      v.begin(), v.end(), [](const json::key_value_pair& kv) { return kv.key() != "name" && !kv.value().is_null(); });
   if (!has_source) v["emptyDir"] = json::object();
+  if (auto* s = child(v, "emptyDir"))
+    if (auto it = s->find("sizeLimit"); it != s->end()) canonicalize_quantity(it->value());
   if (auto* s = child(v, "hostPath")) set_if_absent(*s, "type", "");
   if (auto* s = child(v, "secret")) set_if_absent(*s, "defaultMode", 420);
   if (auto* s = child(v, "configMap")) set_if_absent(*s, "defaultMode", 420);
@@ -144,15 +178,21 @@ void default_volume(json::object& v) {
 
 }  // namespace
 
-void default_pvc_spec(json::object& spec) { set_if_absent(spec, "volumeMode", "Filesystem"); }
+void default_pvc_spec(json::object& spec) {
+  set_if_absent(spec, "volumeMode", "Filesystem");
+  if (auto* res = child(spec, "resources")) {
+    canonicalize_resource_list(*res, "limits");
+    canonicalize_resource_list(*res, "requests");
+  }
+}
 
 void default_pod_spec(json::object& spec) {
   // v1 conversion: serviceAccount is the deprecated alias of serviceAccountName; the server
   // reads either and always writes both.
   if (empty_string(spec, "serviceAccountName") && !empty_string(spec, "serviceAccount"))
     spec["serviceAccountName"] = json::value(spec["serviceAccount"]);
-  if (auto it = spec.find("serviceAccountName"); it != spec.end() && it->value().is_string() &&
-                                                 !it->value().get_string().empty()) {
+  if (auto it = spec.find("serviceAccountName");
+      it != spec.end() && it->value().is_string() && !it->value().get_string().empty()) {
     json::string sa = it->value().get_string();
     spec["serviceAccount"] = std::move(sa);
   }
@@ -165,6 +205,11 @@ void default_pod_spec(json::object& spec) {
   each_object(spec, "initContainers", default_container);
   each_object(spec, "containers", default_container);
   each_object(spec, "ephemeralContainers", default_container);
+  canonicalize_resource_list(spec, "overhead");
+  if (auto* res = child(spec, "resources")) {  // pod-level resources
+    canonicalize_resource_list(*res, "limits");
+    canonicalize_resource_list(*res, "requests");
+  }
 }
 
 void default_pod_template(json::object& parent, std::string_view key) {

@@ -69,6 +69,13 @@ void each_object(json::object& o, std::string_view key, F&& f) {
       if (auto* eo = e.if_object()) f(*eo);
 }
 
+// Quantities are written back in canonical form (resource.Quantity.MarshalJSON); JSON
+// numbers become strings. Unparsable values are left for validation to report.
+void canonicalize_quantity(json::value& v, bool round_to_milli = false);
+// A v1.ResourceList at holder[key]: canonical quantities rounded up to milli
+// (SetDefaults_ResourceList).
+void canonicalize_resource_list(json::object& holder, std::string_view key);
+
 // Pod-level defaulting shared by every kind that embeds pods (builtin_defaults_pod.cpp).
 void default_pod_spec(json::object& spec);
 // PodTemplateSpec at parent[key]: the template metadata artifact plus default_pod_spec.

@@ -76,9 +76,10 @@ std::vector<std::string> dns1123_label_errors(std::string_view v) {
     if (match_dns_subdomain(v)) {
       errs.emplace_back("must not contain dots");
     } else {
-      errs.push_back(regex_error("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
-                                 "'-', and must start and end with an alphanumeric character",
-                                 dns1123_label_fmt, {"my-name", "123-abc"}));
+      errs.push_back(
+          regex_error("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
+                      "'-', and must start and end with an alphanumeric character",
+                      dns1123_label_fmt, {"my-name", "123-abc"}));
     }
   }
   return errs;
@@ -88,9 +89,10 @@ std::vector<std::string> dns1123_subdomain_errors(std::string_view v) {
   std::vector<std::string> errs;
   if (v.size() > 253) errs.push_back(max_len_error(253));
   if (!match_dns_subdomain(v))
-    errs.push_back(regex_error("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
-                               "'-' or '.', and must start and end with an alphanumeric character",
-                               "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*", {"example.com"}));
+    errs.push_back(
+        regex_error("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
+                    "'-' or '.', and must start and end with an alphanumeric character",
+                    "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*", {"example.com"}));
   return errs;
 }
 
@@ -98,9 +100,10 @@ std::vector<std::string> dns1035_label_errors(std::string_view v) {
   std::vector<std::string> errs;
   if (v.size() > 63) errs.push_back(max_len_error(63));
   if (v.empty() || !(v.front() >= 'a' && v.front() <= 'z') || !match_dns_label(v))
-    errs.push_back(regex_error("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start "
-                               "with an alphabetic character, and end with an alphanumeric character",
-                               "[a-z]([-a-z0-9]*[a-z0-9])?", {"my-name", "abc-123"}));
+    errs.push_back(
+        regex_error("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start "
+                    "with an alphabetic character, and end with an alphanumeric character",
+                    "[a-z]([-a-z0-9]*[a-z0-9])?", {"my-name", "abc-123"}));
   return errs;
 }
 
@@ -123,10 +126,13 @@ std::vector<std::string> qualified_name_errors(std::string_view v) {
       for (auto& m : dns1123_subdomain_errors(prefix)) errs.push_back("prefix part " + m);
     }
   }
-  if (name.empty()) errs.emplace_back("name part must be non-empty");
-  else if (name.size() > 63) errs.push_back("name part " + max_len_error(63));
+  if (name.empty())
+    errs.emplace_back("name part must be non-empty");
+  else if (name.size() > 63)
+    errs.push_back("name part " + max_len_error(63));
   if (!match_qualified_name(name))
-    errs.push_back("name part " + regex_error(qualified_name_msg, qualified_name_fmt, {"MyName", "my.name", "123-abc"}));
+    errs.push_back("name part " +
+                   regex_error(qualified_name_msg, qualified_name_fmt, {"MyName", "my.name", "123-abc"}));
   return errs;
 }
 
@@ -134,9 +140,10 @@ std::vector<std::string> label_value_errors(std::string_view v) {
   std::vector<std::string> errs;
   if (v.size() > 63) errs.push_back(max_len_error(63));
   if (!v.empty() && !match_qualified_name(v))
-    errs.push_back(regex_error("a valid label must be an empty string or consist of alphanumeric characters, '-', "
-                               "'_' or '.', and must start and end with an alphanumeric character",
-                               "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?", {"MyValue", "my_value", "12345"}));
+    errs.push_back(
+        regex_error("a valid label must be an empty string or consist of alphanumeric characters, '-', "
+                    "'_' or '.', and must start and end with an alphanumeric character",
+                    "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?", {"MyValue", "my_value", "12345"}));
   return errs;
 }
 
@@ -156,9 +163,10 @@ std::vector<std::string> env_var_name_errors(std::string_view v) {
   std::vector<std::string> errs;
   auto ok_char = [](char c) { return alnum(c) || c == '-' || c == '.' || c == '_'; };
   if (v.empty() || digit(v.front()) || !std::all_of(v.begin(), v.end(), ok_char))
-    errs.push_back(regex_error("a valid environment variable name must consist of alphabetic characters, digits, "
-                               "'_', '-', or '.', and must not start with a digit",
-                               "[-._a-zA-Z][-._a-zA-Z0-9]*", {"my.env-name", "MY_ENV.NAME", "MyEnvName1"}));
+    errs.push_back(
+        regex_error("a valid environment variable name must consist of alphabetic characters, digits, "
+                    "'_', '-', or '.', and must not start with a digit",
+                    "[-._a-zA-Z][-._a-zA-Z0-9]*", {"my.env-name", "MY_ENV.NAME", "MyEnvName1"}));
   auto more = chdir_prefix_errors(v);
   errs.insert(errs.end(), more.begin(), more.end());
   return errs;
@@ -217,59 +225,25 @@ bool is_cidr(std::string_view v) {
   return n <= (ip.find(':') != std::string_view::npos ? 128 : 32);
 }
 
-std::optional<long double> parse_quantity(std::string_view q) {
-  if (q.empty() || q.size() > 64) return std::nullopt;
-  std::size_t i = 0;
-  bool neg = false;
-  if (q[i] == '+' || q[i] == '-') {
-    neg = q[i] == '-';
-    ++i;
-  }
-  std::size_t num_start = i;
-  while (i < q.size() && (digit(q[i]) || q[i] == '.')) ++i;
-  auto num = q.substr(num_start, i - num_start);
-  if (num.empty() || num == "." || std::count(num.begin(), num.end(), '.') > 1) return std::nullopt;
-  long double value = 0, scale = 0;
-  for (char c : num) {
-    if (c == '.') {
-      scale = 1;
-      continue;
-    }
-    value = value * 10 + (c - '0');
-    if (scale > 0) scale *= 10;
-  }
-  if (scale > 0) value /= scale;
-  auto suffix = q.substr(i);
-  static const std::map<std::string_view, long double> suffixes = {
-      {"", 1},        {"n", 1e-9L},   {"u", 1e-6L},   {"m", 1e-3L},   {"k", 1e3L},   {"M", 1e6L},
-      {"G", 1e9L},    {"T", 1e12L},   {"P", 1e15L},   {"E", 1e18L},   {"Ki", 1024.0L},
-      {"Mi", 1048576.0L}, {"Gi", 1073741824.0L}, {"Ti", 1099511627776.0L}, {"Pi", 1125899906842624.0L},
-      {"Ei", 1152921504606846976.0L}};
-  auto it = suffixes.find(suffix);
-  if (it != suffixes.end()) {
-    value *= it->second;
-  } else if (suffix.size() >= 2 && (suffix[0] == 'e' || suffix[0] == 'E')) {
-    int exp = 0;
-    auto s = suffix.substr(1);
-    if (s.front() == '+') s.remove_prefix(1);
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), exp);
-    if (ec != std::errc() || p != s.data() + s.size() || exp > 30 || exp < -30) return std::nullopt;
-    value *= std::pow(10.0L, exp);
-  } else {
-    return std::nullopt;
-  }
-  return neg ? -value : value;
-}
-
 std::string go_quote(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[8];
@@ -287,7 +261,8 @@ std::string go_string_map(const json::value* labels) {
   const auto* o = labels ? labels->if_object() : nullptr;
   if (!o) return "map[string]string(nil)";
   std::map<std::string_view, std::string_view> sorted;
-  for (const auto& kv : *o) sorted[kv.key()] = kv.value().is_string() ? std::string_view(kv.value().get_string()) : std::string_view{};
+  for (const auto& kv : *o)
+    sorted[kv.key()] = kv.value().is_string() ? std::string_view(kv.value().get_string()) : std::string_view{};
   std::string out = "map[string]string{";
   bool first = true;
   for (const auto& [k, v] : sorted) {
@@ -343,9 +318,12 @@ std::string go_label_selector(const json::value* selector) {
 std::string go_intstr(const json::value& v) {
   if (v.is_string()) return "intstr.IntOrString{Type:1, IntVal:0, StrVal:" + go_quote(v.get_string()) + "}";
   std::int64_t n = 0;
-  if (v.is_int64()) n = v.get_int64();
-  else if (v.is_uint64()) n = static_cast<std::int64_t>(v.get_uint64());
-  else if (v.is_double()) n = static_cast<std::int64_t>(v.get_double());
+  if (v.is_int64())
+    n = v.get_int64();
+  else if (v.is_uint64())
+    n = static_cast<std::int64_t>(v.get_uint64());
+  else if (v.is_double())
+    n = static_cast<std::int64_t>(v.get_double());
   return "intstr.IntOrString{Type:0, IntVal:" + std::to_string(n) + ", StrVal:\"\"}";
 }
 

@@ -28,11 +28,17 @@ namespace langop::localapi::detail {
 // Kubernetes resource.Quantity, enough to compare values ("500m" < "1", "1Gi" == "1024Mi").
 [[nodiscard]] std::optional<long double> parse_quantity(std::string_view q);
 
+// resource.Quantity's canonical text, as the server writes every quantity back
+// ("1000m" -> "1", "0.5" -> "500m", "1.5Gi" -> "1536Mi", "1000" -> "1k"). Values finer
+// than nano round up; `round_to_milli` applies SetDefaults_ResourceList's milli round-up.
+// nullopt when `q` does not parse (it is then left for validation to report).
+[[nodiscard]] std::optional<std::string> canonical_quantity(std::string_view q, bool round_to_milli = false);
+
 // Go fmt "%#v"-style renderings used in field.Invalid values.
 [[nodiscard]] std::string go_quote(std::string_view s);
-[[nodiscard]] std::string go_string_map(const json::value* labels);       // map[string]string{"a":"b"}
-[[nodiscard]] std::string go_string_slice(const json::value* values);     // []string{"a", "b"}
-[[nodiscard]] std::string go_label_selector(const json::value* selector); // v1.LabelSelector{...}
-[[nodiscard]] std::string go_intstr(const json::value& v);                // intstr.IntOrString{...}
+[[nodiscard]] std::string go_string_map(const json::value* labels);        // map[string]string{"a":"b"}
+[[nodiscard]] std::string go_string_slice(const json::value* values);      // []string{"a", "b"}
+[[nodiscard]] std::string go_label_selector(const json::value* selector);  // v1.LabelSelector{...}
+[[nodiscard]] std::string go_intstr(const json::value& v);                 // intstr.IntOrString{...}
 
 }  // namespace langop::localapi::detail

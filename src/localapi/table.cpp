@@ -64,8 +64,8 @@ std::optional<std::vector<table_column>> custom_columns(const json::array& print
     c.json_path = std::string(jsonu::get_string(*o, "jsonPath"));
     if (c.name.empty() || c.json_path.empty() || !jsonpath::parse(c.json_path)) return std::nullopt;
     auto desc = jsonu::get_string(*o, "description");
-    c.description = desc.empty() ? "Custom resource definition column (in JSONPath format): " + c.json_path
-                                 : std::string(desc);
+    c.description =
+        desc.empty() ? "Custom resource definition column (in JSONPath format): " + c.json_path : std::string(desc);
     if (auto p = jsonu::get_int(*o, {"priority"}); p && *p >= INT32_MIN && *p <= INT32_MAX)
       c.priority = static_cast<int>(*p);
     out.push_back(std::move(c));

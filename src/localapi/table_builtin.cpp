@@ -66,8 +66,10 @@ std::string lb_ingress_text(const json::object& o, std::initializer_list<std::st
       if (!io) continue;
       auto ip = jsonu::get_string(*io, "ip");
       auto host = jsonu::get_string(*io, "hostname");
-      if (!ip.empty()) result.insert(std::string(ip));
-      else if (!host.empty()) result.insert(std::string(host));
+      if (!ip.empty())
+        result.insert(std::string(ip));
+      else if (!host.empty())
+        result.insert(std::string(host));
     }
   }
   std::string out;
@@ -87,12 +89,15 @@ cols service_columns() {
   return {name_column(),
           column("Type", "string", "type determines how the Service is exposed."),
           column("Cluster-IP", "string", "clusterIP is the IP address of the service."),
-          column("External-IP", "string", "externalIPs is a list of IP addresses for which nodes in the cluster will "
-                                          "also accept traffic for this service."),
+          column("External-IP", "string",
+                 "externalIPs is a list of IP addresses for which nodes in the cluster will "
+                 "also accept traffic for this service."),
           column("Port(s)", "string", "The list of ports that are exposed by this service."),
           age_column(),
-          column("Selector", "string", "Route service traffic to pods with label keys and values matching this "
-                                       "selector.", 1)};
+          column("Selector", "string",
+                 "Route service traffic to pods with label keys and values matching this "
+                 "selector.",
+                 1)};
 }
 json::array service_cells(const json::object& o, sys_time now) {
   std::string type = str_at(o, {"spec", "type"});
@@ -107,8 +112,10 @@ json::array service_cells(const json::object& o, sys_time now) {
     external = external_ips.empty() ? "<none>" : external_ips;
   } else if (type == "LoadBalancer") {
     std::string lb = lb_ingress_text(o, {"status", "loadBalancer", "ingress"});
-    if (!external_ips.empty()) external = lb.empty() ? external_ips : lb + "," + external_ips;
-    else external = lb.empty() ? "<pending>" : lb;
+    if (!external_ips.empty())
+      external = lb.empty() ? external_ips : lb + "," + external_ips;
+    else
+      external = lb.empty() ? "<pending>" : lb;
   } else if (type == "ExternalName") {
     external = str_at(o, {"spec", "externalName"});
   } else {
@@ -126,8 +133,12 @@ json::array service_cells(const json::object& o, sys_time now) {
     }
   }
   if (ports.empty()) ports = "<none>";
-  return {str_cell(str_at(o, {"metadata", "name"})), str_cell(type), str_cell(cluster_ip), str_cell(external),
-          str_cell(ports), str_cell(age_since(o, {"metadata", "creationTimestamp"}, now)),
+  return {str_cell(str_at(o, {"metadata", "name"})),
+          str_cell(type),
+          str_cell(cluster_ip),
+          str_cell(external),
+          str_cell(ports),
+          str_cell(age_since(o, {"metadata", "creationTimestamp"}, now)),
           str_cell(format_labels(at(o, {"spec", "selector"})))};
 }
 
@@ -148,11 +159,13 @@ std::string access_modes(const json::array* modes) {
 cols pvc_columns() {
   return {name_column(),
           column("Status", "string", "phase represents the current phase of PersistentVolumeClaim."),
-          column("Volume", "string", "volumeName is the binding reference to the PersistentVolume backing this "
-                                     "claim."),
+          column("Volume", "string",
+                 "volumeName is the binding reference to the PersistentVolume backing this "
+                 "claim."),
           column("Capacity", "string", "capacity represents the actual resources of the underlying volume."),
-          column("Access Modes", "string", "accessModes contains the actual access modes the volume backing the PVC "
-                                           "has."),
+          column("Access Modes", "string",
+                 "accessModes contains the actual access modes the volume backing the PVC "
+                 "has."),
           column("StorageClass", "string", "StorageClass of the pvc"),
           column("VolumeAttributesClass", "string", "VolumeAttributesClass of the pvc"),
           age_column(),
@@ -168,8 +181,12 @@ json::array pvc_cells(const json::object& o, sys_time now) {
   }
   std::string sc = opt_str_at(o, {"metadata", "annotations", "volume.beta.kubernetes.io/storage-class"})
                        .value_or(str_at(o, {"spec", "storageClassName"}));
-  return {str_cell(str_at(o, {"metadata", "name"})), str_cell(phase), str_cell(volume), str_cell(capacity),
-          str_cell(modes), str_cell(sc),
+  return {str_cell(str_at(o, {"metadata", "name"})),
+          str_cell(phase),
+          str_cell(volume),
+          str_cell(capacity),
+          str_cell(modes),
+          str_cell(sc),
           str_cell(opt_str_at(o, {"spec", "volumeAttributesClassName"}).value_or("<unset>")),
           str_cell(age_since(o, {"metadata", "creationTimestamp"}, now)),
           str_cell(opt_str_at(o, {"spec", "volumeMode"}).value_or("<unset>"))};
@@ -179,16 +196,19 @@ json::array pvc_cells(const json::object& o, sys_time now) {
 
 cols resourcequota_columns() {
   return {name_column(),
-          column("Request", "string", "Request represents a minimum amount of cpu/memory that a container may "
-                                      "consume."),
-          column("Limit", "string", "Limits control the maximum amount of cpu/memory that a container may use "
-                                    "independent of contention on the node."),
+          column("Request", "string",
+                 "Request represents a minimum amount of cpu/memory that a container may "
+                 "consume."),
+          column("Limit", "string",
+                 "Limits control the maximum amount of cpu/memory that a container may use "
+                 "independent of contention on the node."),
           age_column()};
 }
 json::array resourcequota_cells(const json::object& o, sys_time now) {
   std::map<std::string, std::string> hard;
   if (const auto* h = obj_at(o, {"status", "hard"}))
-    for (const auto& kv : *h) hard[std::string(kv.key())] = kv.value().is_string() ? std::string(kv.value().get_string()) : "0";
+    for (const auto& kv : *h)
+      hard[std::string(kv.key())] = kv.value().is_string() ? std::string(kv.value().get_string()) : "0";
   const auto* used = obj_at(o, {"status", "used"});
   std::string request, limit;
   for (const auto& [name, quantity] : hard) {
@@ -208,11 +228,14 @@ json::array resourcequota_cells(const json::object& o, sys_time now) {
 cols event_columns() {
   return {column("Last Seen", "string", "The time at which the most recent occurrence of this event was recorded."),
           column("Type", "string", "Type of this event (Normal, Warning), new types could be added in the future"),
-          column("Reason", "string", "This should be a short, machine understandable string that gives the reason "
-                                     "for the transition into the object's current status."),
+          column("Reason", "string",
+                 "This should be a short, machine understandable string that gives the reason "
+                 "for the transition into the object's current status."),
           column("Object", "string", "The object that this event is about."),
-          column("Subobject", "string", "If referring to a piece of an object instead of an entire object, this "
-                                        "string should contain a valid JSON/Go field access statement.", 1),
+          column("Subobject", "string",
+                 "If referring to a piece of an object instead of an entire object, this "
+                 "string should contain a valid JSON/Go field access statement.",
+                 1),
           column("Source", "string", "The component reporting this event.", 1),
           column("Message", "string", "A human-readable description of the status of this operation."),
           column("First Seen", "string", "The time at which the event was first recorded.", 1),
@@ -240,7 +263,8 @@ json::array event_cells_impl(const json::object& o, sys_time now, bool events_ap
   }
   std::string_view ref = f("involvedObject", "regarding");
   std::string kind = str_at(o, {ref, "kind"});
-  std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(kind.begin(), kind.end(), kind.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   std::string name = str_at(o, {ref, "name"});
   std::string target = name.empty() ? kind : kind + "/" + name;
   std::string component = str_at(o, {f("source", "deprecatedSource"), "component"});
@@ -252,8 +276,15 @@ json::array event_cells_impl(const json::object& o, sys_time now, bool events_ap
   auto not_space = [](unsigned char c) { return !std::isspace(c); };
   message.erase(message.begin(), std::find_if(message.begin(), message.end(), not_space));
   message.erase(std::find_if(message.rbegin(), message.rend(), not_space).base(), message.end());
-  return {str_cell(last), str_cell(str_at(o, {"type"})), str_cell(str_at(o, {"reason"})), str_cell(target),
-          str_cell(str_at(o, {ref, "fieldPath"})), str_cell(source), str_cell(message), str_cell(first), count,
+  return {str_cell(last),
+          str_cell(str_at(o, {"type"})),
+          str_cell(str_at(o, {"reason"})),
+          str_cell(target),
+          str_cell(str_at(o, {ref, "fieldPath"})),
+          str_cell(source),
+          str_cell(message),
+          str_cell(first),
+          count,
           str_cell(str_at(o, {"metadata", "name"}))};
 }
 json::array event_cells(const json::object& o, sys_time now) { return event_cells_impl(o, now, false); }
@@ -262,8 +293,10 @@ json::array events_api_cells(const json::object& o, sys_time now) { return event
 // ---- Lease ----
 
 cols lease_columns() {
-  return {name_column(), column("Holder", "string", "holderIdentity contains the identity of the holder of a current "
-                                                    "lease."),
+  return {name_column(),
+          column("Holder", "string",
+                 "holderIdentity contains the identity of the holder of a current "
+                 "lease."),
           age_column()};
 }
 json::array lease_cells(const json::object& o, sys_time now) {

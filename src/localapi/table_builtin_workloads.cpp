@@ -28,7 +28,9 @@ table_column containers_column() {
 table_column images_column() {
   return column("Images", "string", "Images referenced by each container in the template.", 1);
 }
-table_column selector_column(std::string description) { return column("Selector", "string", std::move(description), 1); }
+table_column selector_column(std::string description) {
+  return column("Selector", "string", std::move(description), 1);
+}
 
 void add_containers(json::array& row, const json::object* pod_spec) {
   std::string names, images;
@@ -42,10 +44,12 @@ void add_containers(json::array& row, const json::object* pod_spec) {
 cols deployment_columns() {
   return {name_column(),
           column("Ready", "string", "Number of the pod with ready state"),
-          column("Up-to-date", "string", "Total number of non-terminated pods targeted by this deployment that have "
-                                         "the desired template spec."),
-          column("Available", "string", "Total number of available pods (ready for at least minReadySeconds) "
-                                        "targeted by this deployment."),
+          column("Up-to-date", "string",
+                 "Total number of non-terminated pods targeted by this deployment that have "
+                 "the desired template spec."),
+          column("Available", "string",
+                 "Total number of available pods (ready for at least minReadySeconds) "
+                 "targeted by this deployment."),
           age_column(),
           containers_column(),
           images_column(),
@@ -133,11 +137,16 @@ json::array job_cells(const json::object& o, sys_time now) {
     duration = human_duration(std::chrono::duration_cast<std::chrono::seconds>(done_t.value_or(now) - *start_t));
   }
   std::string status = "Running";
-  if (has_condition(o, "Complete")) status = "Complete";
-  else if (has_condition(o, "Failed")) status = "Failed";
-  else if (at(o, {"metadata", "deletionTimestamp"})) status = "Terminating";
-  else if (has_condition(o, "Suspended")) status = "Suspended";
-  else if (has_condition(o, "FailureTarget")) status = "FailureTarget";
+  if (has_condition(o, "Complete"))
+    status = "Complete";
+  else if (has_condition(o, "Failed"))
+    status = "Failed";
+  else if (at(o, {"metadata", "deletionTimestamp"}))
+    status = "Terminating";
+  else if (has_condition(o, "Suspended"))
+    status = "Suspended";
+  else if (has_condition(o, "FailureTarget"))
+    status = "FailureTarget";
   json::array row{str_cell(name_of(o)), str_cell(status), str_cell(completions), str_cell(duration),
                   str_cell(age_of_object(o, now))};
   add_containers(row, pod_spec_at(o, {"spec", "template"}));
@@ -149,8 +158,9 @@ cols cronjob_columns() {
   return {name_column(),
           column("Schedule", "string", "The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron."),
           column("Timezone", "string", "The time zone name for the given schedule."),
-          column("Suspend", "boolean", "This flag tells the controller to suspend subsequent executions, it does not "
-                                       "apply to already started executions."),
+          column("Suspend", "boolean",
+                 "This flag tells the controller to suspend subsequent executions, it does not "
+                 "apply to already started executions."),
           column("Active", "integer", "A list of pointers to currently running jobs."),
           column("Last Schedule", "string", "Information when was the last time the job was successfully scheduled."),
           age_column(),
@@ -182,15 +192,20 @@ cols pod_columns() {
   return {name_column(),
           column("Ready", "string", "The aggregate readiness state of this pod for accepting traffic."),
           column("Status", "string", "The aggregate status of the containers in this pod."),
-          column("Restarts", "string", "The number of times the containers in this pod have been restarted and when "
-                                       "the last container in this pod has restarted."),
+          column("Restarts", "string",
+                 "The number of times the containers in this pod have been restarted and when "
+                 "the last container in this pod has restarted."),
           age_column(),
           column("IP", "string", "podIP address allocated to the pod.", 1),
           column("Node", "string", "NodeName indicates in which node this pod is scheduled.", 1),
-          column("Nominated Node", "string", "nominatedNodeName is set only when this pod preempts other pods on the "
-                                             "node.", 1),
-          column("Readiness Gates", "string", "If specified, all readiness gates will be evaluated for pod "
-                                              "readiness.", 1)};
+          column("Nominated Node", "string",
+                 "nominatedNodeName is set only when this pod preempts other pods on the "
+                 "node.",
+                 1),
+          column("Readiness Gates", "string",
+                 "If specified, all readiness gates will be evaluated for pod "
+                 "readiness.",
+                 1)};
 }
 json::array pod_cells(const json::object& o, sys_time now) {
   std::string phase = str_at(o, {"status", "phase"});
@@ -209,21 +224,27 @@ json::array pod_cells(const json::object& o, sys_time now) {
         reason = w;
       } else if (obj_at(*c, {"state", "terminated"})) {
         auto tr = str_at(*c, {"state", "terminated", "reason"});
-        if (!tr.empty()) reason = tr;
-        else if (auto sig = int_or(*c, {"state", "terminated", "signal"}); sig != 0) reason = "Signal:" + std::to_string(sig);
-        else reason = "ExitCode:" + std::to_string(int_or(*c, {"state", "terminated", "exitCode"}));
+        if (!tr.empty())
+          reason = tr;
+        else if (auto sig = int_or(*c, {"state", "terminated", "signal"}); sig != 0)
+          reason = "Signal:" + std::to_string(sig);
+        else
+          reason = "ExitCode:" + std::to_string(int_or(*c, {"state", "terminated", "exitCode"}));
       } else if (bool_at(*c, {"ready"}).value_or(false) && obj_at(*c, {"state", "running"})) {
         ++ready;
       }
     }
   }
   if (at(o, {"metadata", "deletionTimestamp"})) {
-    if (str_at(o, {"status", "reason"}) == "NodeLost") reason = "Unknown";
-    else if (phase != "Succeeded" && phase != "Failed") reason = "Terminating";
+    if (str_at(o, {"status", "reason"}) == "NodeLost")
+      reason = "Unknown";
+    else if (phase != "Succeeded" && phase != "Failed")
+      reason = "Terminating";
   }
   std::string restarts_text = std::to_string(restarts);
   if (restarts != 0 && last_restart)
-    restarts_text += " (" + human_duration(std::chrono::duration_cast<std::chrono::seconds>(now - *last_restart)) + " ago)";
+    restarts_text +=
+        " (" + human_duration(std::chrono::duration_cast<std::chrono::seconds>(now - *last_restart)) + " ago)";
   std::string ip = "<none>";
   if (const auto* ips = arr_at(o, {"status", "podIPs"}); ips && !ips->empty() && (*ips)[0].is_object())
     if (auto v = jsonu::get_string((*ips)[0].get_object(), "ip"); !v.empty()) ip = std::string(v);
@@ -245,9 +266,15 @@ json::array pod_cells(const json::object& o, sys_time now) {
     }
     gates = fraction(true_count, static_cast<std::int64_t>(rg->size()));
   }
-  return {str_cell(name_of(o)), str_cell(fraction(ready, total)), str_cell(reason), str_cell(restarts_text),
-          str_cell(age_of_object(o, now)), str_cell(ip), str_cell(or_none(str_at(o, {"spec", "nodeName"}))),
-          str_cell(or_none(str_at(o, {"status", "nominatedNodeName"}))), str_cell(gates)};
+  return {str_cell(name_of(o)),
+          str_cell(fraction(ready, total)),
+          str_cell(reason),
+          str_cell(restarts_text),
+          str_cell(age_of_object(o, now)),
+          str_cell(ip),
+          str_cell(or_none(str_at(o, {"spec", "nodeName"}))),
+          str_cell(or_none(str_at(o, {"status", "nominatedNodeName"}))),
+          str_cell(gates)};
 }
 
 // ---- NetworkPolicy / Ingress ----
@@ -266,8 +293,9 @@ json::array networkpolicy_cells(const json::object& o, sys_time now) {
 
 cols ingress_columns() {
   return {name_column(),
-          column("Class", "string", "The name of the IngressClass resource that should be used for additional "
-                                    "configuration"),
+          column("Class", "string",
+                 "The name of the IngressClass resource that should be used for additional "
+                 "configuration"),
           column("Hosts", "string", "Hosts that incoming requests are matched against before the ingress rule"),
           column("Address", "string", "Address is a list containing ingress points for the load-balancer"),
           column("Ports", "string", "Ports of TLS configurations that open"),
@@ -288,8 +316,10 @@ json::array ingress_cells(const json::object& o, sys_time now) {
   }
   std::string host_text;
   for (const auto& h : hosts) host_text += (host_text.empty() ? "" : ",") + h;
-  if (hosts.empty()) host_text = "*";
-  else if (more) host_text += " + " + std::to_string(rules_count - 3) + " more...";
+  if (hosts.empty())
+    host_text = "*";
+  else if (more)
+    host_text += " + " + std::to_string(rules_count - 3) + " more...";
   std::set<std::string> addrs;
   if (const auto* ing = arr_at(o, {"status", "loadBalancer", "ingress"})) {
     for (const auto& e : *ing) {
@@ -297,14 +327,19 @@ json::array ingress_cells(const json::object& o, sys_time now) {
       if (!io) continue;
       auto ip = jsonu::get_string(*io, "ip");
       auto host = jsonu::get_string(*io, "hostname");
-      if (!ip.empty()) addrs.insert(std::string(ip));
-      else if (!host.empty()) addrs.insert(std::string(host));
+      if (!ip.empty())
+        addrs.insert(std::string(ip));
+      else if (!host.empty())
+        addrs.insert(std::string(host));
     }
   }
   std::string address;
   for (const auto& a : addrs) address += (address.empty() ? "" : ",") + a;
-  return {str_cell(name_of(o)), str_cell(opt_str_at(o, {"spec", "ingressClassName"}).value_or("<none>")),
-          str_cell(host_text), str_cell(address), str_cell(size_at(o, {"spec", "tls"}) ? "80, 443" : "80"),
+  return {str_cell(name_of(o)),
+          str_cell(opt_str_at(o, {"spec", "ingressClassName"}).value_or("<none>")),
+          str_cell(host_text),
+          str_cell(address),
+          str_cell(size_at(o, {"spec", "tls"}) ? "80, 443" : "80"),
           str_cell(age_of_object(o, now))};
 }
 
@@ -390,25 +425,35 @@ std::string hpa_targets(const json::object& o) {
 
 cols hpa_columns() {
   return {name_column(),
-          column("Reference", "string", "reference to scaled resource; horizontal pod autoscaler will learn the "
-                                        "current resource consumption and will set the desired number of pods by "
-                                        "using its Scale subresource."),
-          column("Targets", "string", "metrics contains the specifications for which to use to calculate the desired "
-                                      "replica count."),
-          column("MinPods", "string", "minReplicas is the lower limit for the number of replicas to which the "
-                                      "autoscaler can scale down."),
-          column("MaxPods", "string", "maxReplicas is the upper limit for the number of replicas to which the "
-                                      "autoscaler can scale up."),
-          column("Replicas", "string", "currentReplicas is current number of replicas of pods managed by this "
-                                       "autoscaler, as last seen by the autoscaler."),
+          column("Reference", "string",
+                 "reference to scaled resource; horizontal pod autoscaler will learn the "
+                 "current resource consumption and will set the desired number of pods by "
+                 "using its Scale subresource."),
+          column("Targets", "string",
+                 "metrics contains the specifications for which to use to calculate the desired "
+                 "replica count."),
+          column("MinPods", "string",
+                 "minReplicas is the lower limit for the number of replicas to which the "
+                 "autoscaler can scale down."),
+          column("MaxPods", "string",
+                 "maxReplicas is the upper limit for the number of replicas to which the "
+                 "autoscaler can scale up."),
+          column("Replicas", "string",
+                 "currentReplicas is current number of replicas of pods managed by this "
+                 "autoscaler, as last seen by the autoscaler."),
           age_column()};
 }
 json::array hpa_cells(const json::object& o, sys_time now) {
-  std::string reference = str_at(o, {"spec", "scaleTargetRef", "kind"}) + "/" + str_at(o, {"spec", "scaleTargetRef", "name"});
+  std::string reference =
+      str_at(o, {"spec", "scaleTargetRef", "kind"}) + "/" + str_at(o, {"spec", "scaleTargetRef", "name"});
   std::string min_pods = "<unset>";
   if (auto m = int_at(o, {"spec", "minReplicas"})) min_pods = std::to_string(*m);
-  return {str_cell(name_of(o)), str_cell(reference), str_cell(hpa_targets(o)), str_cell(min_pods),
-          int_or(o, {"spec", "maxReplicas"}), int_or(o, {"status", "currentReplicas"}),
+  return {str_cell(name_of(o)),
+          str_cell(reference),
+          str_cell(hpa_targets(o)),
+          str_cell(min_pods),
+          int_or(o, {"spec", "maxReplicas"}),
+          int_or(o, {"status", "currentReplicas"}),
           str_cell(age_of_object(o, now))};
 }
 

@@ -19,7 +19,8 @@ namespace langop::localapi::detail {
 [[nodiscard]] const json::object* obj_at(const json::object& o, std::initializer_list<std::string_view> path);
 [[nodiscard]] const json::array* arr_at(const json::object& o, std::initializer_list<std::string_view> path);
 [[nodiscard]] std::string str_at(const json::object& o, std::initializer_list<std::string_view> path);
-[[nodiscard]] std::optional<std::string> opt_str_at(const json::object& o, std::initializer_list<std::string_view> path);
+[[nodiscard]] std::optional<std::string> opt_str_at(const json::object& o,
+                                                    std::initializer_list<std::string_view> path);
 [[nodiscard]] std::optional<std::int64_t> int_at(const json::object& o, std::initializer_list<std::string_view> path);
 [[nodiscard]] std::int64_t int_or(const json::object& o, std::initializer_list<std::string_view> path,
                                   std::int64_t fallback = 0);

@@ -249,11 +249,21 @@ void go_json_string(std::string_view s, std::string& out) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20 || c == '<' || c == '>' || c == '&') {
           out += "\\u00";
@@ -277,12 +287,24 @@ void go_json_into(const json::value& v, std::string& out, int depth) {
     return;
   }
   switch (v.kind()) {
-    case json::kind::null: out += "null"; break;
-    case json::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
-    case json::kind::int64: out += std::to_string(v.get_int64()); break;
-    case json::kind::uint64: out += std::to_string(v.get_uint64()); break;
-    case json::kind::double_: out += go_float_json(v.get_double()); break;
-    case json::kind::string: go_json_string(v.get_string(), out); break;
+    case json::kind::null:
+      out += "null";
+      break;
+    case json::kind::bool_:
+      out += v.get_bool() ? "true" : "false";
+      break;
+    case json::kind::int64:
+      out += std::to_string(v.get_int64());
+      break;
+    case json::kind::uint64:
+      out += std::to_string(v.get_uint64());
+      break;
+    case json::kind::double_:
+      out += go_float_json(v.get_double());
+      break;
+    case json::kind::string:
+      go_json_string(v.get_string(), out);
+      break;
     case json::kind::array: {
       out += '[';
       bool first = true;
@@ -324,13 +346,20 @@ std::string go_json(const json::value& v) {
 
 std::string go_text(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::string: return std::string(v.get_string());
-    case json::kind::bool_: return v.get_bool() ? "true" : "false";
-    case json::kind::int64: return std::to_string(v.get_int64());
-    case json::kind::uint64: return std::to_string(v.get_uint64());
-    case json::kind::double_: return go_float_text(v.get_double());
-    case json::kind::null: return "<no value>";
-    default: return go_json(v);
+    case json::kind::string:
+      return std::string(v.get_string());
+    case json::kind::bool_:
+      return v.get_bool() ? "true" : "false";
+    case json::kind::int64:
+      return std::to_string(v.get_int64());
+    case json::kind::uint64:
+      return std::to_string(v.get_uint64());
+    case json::kind::double_:
+      return go_float_text(v.get_double());
+    case json::kind::null:
+      return "<no value>";
+    default:
+      return go_json(v);
   }
 }
 

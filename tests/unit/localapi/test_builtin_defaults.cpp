@@ -217,6 +217,41 @@ TEST_CASE("imagePullPolicy follows the image reference", "[builtin]") {
   }
 }
 
+TEST_CASE("quantities are written back in resource.Quantity canonical form", "[builtin]") {
+  struct row {
+    json::value in;
+    const char* want;
+  };
+  const std::vector<row> rows = {
+      {"1000m", "1"},          {"0.5", "500m"},        {"1.5Gi", "1536Mi"},   {"1024Mi", "1Gi"},
+      {"1000", "1k"},          {"1e3", "1e3"},         {"12e0", "12"},        {"2e-3", "2e-3"},
+      {"100Mi", "100Mi"},      {"0.1", "100m"},        {"1500m", "1500m"},    {"2000Mi", "2000Mi"},
+      {"1073741824", "1073741824"}, {"1023Ki", "1023Ki"}, {"0", "0"},         {"0Gi", "0"},
+      {"10Gi", "10Gi"},        {"0.5Gi", "512Mi"},     {"1.5", "1500m"},      {"5000k", "5M"},
+      {"3.5Ki", "3584"},       {"0.5Ki", "512"},       {"1.1Ki", "1126400m"}, {"+1", "1"},
+      {"1E", "1E"},            {"0.0001", "1m"},       {"100u", "1m"},        {"-1", "-1"},
+      {json::value(2), "2"},   {json::value(0.25), "250m"}, {"banana", "banana"}, {"1..5", "1..5"},
+  };
+  for (const auto& r : rows) {
+    INFO(jsonu::dump(r.in));
+    json::object pod = parse_object(R"({"spec":{"containers":[{"name":"c","image":"x:1","resources":{"limits":{}}}]}})");
+    auto& limits = pod["spec"].as_object()["containers"].as_array()[0].as_object()["resources"].as_object()["limits"].as_object();
+    limits["cpu"] = r.in;
+    apply_builtin_defaults("", "Pod", pod);
+    const auto& c = pod["spec"].as_object()["containers"].as_array()[0].as_object()["resources"].as_object();
+    CHECK(c.at("limits").as_object().at("cpu") == r.want);
+    CHECK(c.at("requests").as_object().at("cpu") == r.want);  // a Pod's requests default to its limits
+  }
+  // Outside resource lists there is no milli rounding.
+  auto hpa = defaulted("autoscaling", "HorizontalPodAutoscaler",
+                       R"({"spec":{"metrics":[{"type":"Pods","pods":{"target":{"type":"AverageValue","averageValue":"0.0001"}}}]}})");
+  CHECK(hpa["spec"].as_object()["metrics"].as_array()[0].as_object()["pods"].as_object()["target"].as_object()["averageValue"] == "100u");
+  auto quota = defaulted("", "ResourceQuota", R"({"spec":{"hard":{"requests.memory":"2048Mi","pods":10}}})");
+  CHECK(jsonu::dump(quota) == R"({"spec":{"hard":{"requests.memory":"2Gi","pods":"10"}}})");
+  auto pvc = defaulted("", "PersistentVolumeClaim", R"({"spec":{"resources":{"requests":{"storage":"1024Mi"}}}})");
+  CHECK(pvc["spec"].as_object()["resources"].as_object()["requests"].as_object()["storage"] == "1Gi");
+}
+
 TEST_CASE("service, storage, policy and namespace defaults", "[builtin]") {
   run_cases({
       {"ClusterIP service", "", "Service",
