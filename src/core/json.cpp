@@ -37,6 +37,10 @@ const json::value* find(const json::object& o, std::initializer_list<std::string
   return cur;
 }
 
+json::value* find(json::object& o, std::initializer_list<std::string_view> path) {
+  return const_cast<json::value*>(find(static_cast<const json::object&>(o), path));
+}
+
 std::string_view get_string(const json::value& v, std::initializer_list<std::string_view> path,
                             std::string_view fallback) {
   const auto* p = find(v, path);
@@ -83,7 +87,10 @@ std::string dump(const json::value& v) { return json::serialize(v); }
 
 std::optional<json::value> parse(std::string_view text, std::string* err) {
   boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
+  // Kubernetes objects (CRD schemas above all) nest deeper than Boost.JSON's default 32.
+  json::parse_options opts;
+  opts.max_depth = 512;
+  json::value v = json::parse(text, ec, {}, opts);
   if (ec) {
     if (err) *err = ec.message();
     return std::nullopt;

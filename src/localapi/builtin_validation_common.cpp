@@ -1,6 +1,7 @@
 // Shared pieces of built-in validation: the cause collector and the metav1-level checks
 // (labels, annotations, label selectors, int-or-percent, ports, quantities).
 #include "builtin_validation_detail.hpp"
+#include "go_format.hpp"
 #include "k8s_format.hpp"
 
 #include <algorithm>

@@ -2,6 +2,7 @@
 // ResourceQuota, LimitRange, Pod — after k8s.io/kubernetes/pkg/apis/core/validation,
 // including their update rules.
 #include "builtin_validation_detail.hpp"
+#include "go_format.hpp"
 #include "k8s_format.hpp"
 
 #include <algorithm>

@@ -2,6 +2,7 @@
 // Job/CronJob, after k8s.io/kubernetes/pkg/apis/{apps,batch}/validation, including the
 // update rules an operator trips over (immutable selectors, Job template).
 #include "builtin_validation_detail.hpp"
+#include "go_format.hpp"
 #include "k8s_format.hpp"
 
 namespace langop::localapi::detail {

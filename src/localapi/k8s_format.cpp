@@ -1,5 +1,7 @@
 #include "k8s_format.hpp"
 
+#include "go_format.hpp"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -223,38 +225,6 @@ bool is_cidr(std::string_view v) {
   int n = 0;
   std::from_chars(bits.data(), bits.data() + bits.size(), n);
   return n <= (ip.find(':') != std::string_view::npos ? 128 : 32);
-}
-
-std::string go_quote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
 }
 
 std::string go_string_map(const json::value* labels) {

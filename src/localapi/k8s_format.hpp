@@ -35,7 +35,6 @@ namespace langop::localapi::detail {
 [[nodiscard]] std::optional<std::string> canonical_quantity(std::string_view q, bool round_to_milli = false);
 
 // Go fmt "%#v"-style renderings used in field.Invalid values.
-[[nodiscard]] std::string go_quote(std::string_view s);
 [[nodiscard]] std::string go_string_map(const json::value* labels);        // map[string]string{"a":"b"}
 [[nodiscard]] std::string go_string_slice(const json::value* values);      // []string{"a", "b"}
 [[nodiscard]] std::string go_label_selector(const json::value* selector);  // v1.LabelSelector{...}

@@ -10,20 +10,6 @@
 namespace langop::localapi::detail {
 namespace {
 
-double as_double(const json::value& v) {
-  if (v.is_double()) return v.get_double();
-  if (v.is_int64()) return static_cast<double>(v.get_int64());
-  return static_cast<double>(v.get_uint64());
-}
-
-bool numbers_equal(const json::value& a, const json::value& b) {
-  if (a.is_double() || b.is_double()) return as_double(a) == as_double(b);
-  if (a.kind() == b.kind()) return a.is_int64() ? a.get_int64() == b.get_int64() : a.get_uint64() == b.get_uint64();
-  const std::int64_t i = a.is_int64() ? a.get_int64() : b.get_int64();
-  const std::uint64_t u = a.is_uint64() ? a.get_uint64() : b.get_uint64();
-  return i >= 0 && static_cast<std::uint64_t>(i) == u;
-}
-
 const json::value* identity(const json::value& element, std::string_view merge_key) {
   if (merge_key.empty()) return &element;
   const auto* obj = element.if_object();
@@ -47,31 +33,6 @@ error malformed_patch(std::string message) {
 
 error unappliable_patch(std::string message) {
   return error(make_error_code(boost::system::errc::invalid_argument), std::move(message), 422, "Invalid");
-}
-
-bool json_equal(const json::value& a, const json::value& b) {
-  if (a.is_number() && b.is_number()) return numbers_equal(a, b);
-  if (a.kind() != b.kind()) return false;
-  switch (a.kind()) {
-    case json::kind::object: {
-      const auto& x = a.get_object();
-      const auto& y = b.get_object();
-      if (x.size() != y.size()) return false;
-      for (const auto& [k, v] : x) {
-        const auto* other = y.if_contains(k);
-        if (!other || !json_equal(v, *other)) return false;
-      }
-      return true;
-    }
-    case json::kind::array: {
-      const auto& x = a.get_array();
-      const auto& y = b.get_array();
-      return x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin(), json_equal);
-    }
-    case json::kind::string: return a.get_string() == b.get_string();
-    case json::kind::bool_: return a.get_bool() == b.get_bool();
-    default: return true;  // null
-  }
 }
 
 std::string excerpt(const json::value& v) {

@@ -2,6 +2,8 @@
 // and the list ordering rules of strategic merge patch.
 #pragma once
 
+#include "go_format.hpp"
+
 #include "langop/core/error.hpp"
 #include "langop/core/json.hpp"
 
@@ -19,9 +21,7 @@ inline constexpr int max_patch_depth = 256;
 // 422 Invalid: a well-formed patch that cannot be applied to this target.
 [[nodiscard]] error unappliable_patch(std::string message);
 
-// Structural equality; numbers compare by value (1 == 1.0 == 1u), as RFC 6902 `test` and
-// Go's interface{} comparison of float64s both require.
-[[nodiscard]] bool json_equal(const json::value& a, const json::value& b);
+// json_equal (numbers compare by value, as RFC 6902 `test` requires) comes from go_format.hpp.
 
 // Short JSON text of `v` for error messages (truncated; patches may be large).
 [[nodiscard]] std::string excerpt(const json::value& v);

@@ -21,6 +21,7 @@ namespace jsonu {
 [[nodiscard]] const json::value* find(const json::value& v, std::initializer_list<std::string_view> path);
 [[nodiscard]] json::value* find(json::value& v, std::initializer_list<std::string_view> path);
 [[nodiscard]] const json::value* find(const json::object& o, std::initializer_list<std::string_view> path);
+[[nodiscard]] json::value* find(json::object& o, std::initializer_list<std::string_view> path);
 
 // The string at `path`, or `fallback` when absent or not a string.
 [[nodiscard]] std::string_view get_string(const json::value& v, std::initializer_list<std::string_view> path,
