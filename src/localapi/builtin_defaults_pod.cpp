@@ -229,10 +229,12 @@ void default_pod(json::object& pod) {
   // host-network ports mirror container ports.
   auto requests_from_limits = [](json::object& c) {
     auto* res = child(c, "resources");
-    auto* limits = res ? child(*res, "limits") : nullptr;
-    if (!limits || limits->empty()) return;  // an empty map is never encoded
+    const auto* found = res ? child(*res, "limits") : nullptr;
+    if (!found || found->empty()) return;  // an empty map is never encoded
+    // Creating "requests" may grow `res` and move the "limits" slot: look it up again.
     auto* requests = ensure_child(*res, "requests");
-    if (!requests) return;
+    const auto* limits = child(*res, "limits");
+    if (!requests || !limits) return;
     for (const auto& kv : *limits)
       if (requests->find(kv.key()) == requests->end()) (*requests)[kv.key()] = kv.value();
   };

@@ -21,7 +21,10 @@ struct table_column {
 // The column set for a kind: built-in kinds get kube-apiserver's columns (Deployment:
 // Name, Ready, Up-to-date, Available, Age, Containers*, Images*, Selector*; Service: Name,
 // Type, Cluster-IP, External-IP, Port(s), Age; ...); custom resources get Name, then their
-// additionalPrinterColumns (or Age when they declare none).
+// additionalPrinterColumns (or Age when they declare none; all of kube's default
+// Name/Created At when any column is unusable). Built-in kinds without a kube printer
+// (CustomResourceDefinition, LimitRange, ...) get Name and Created At like kube's
+// default table convertor. `printer_columns` is ignored for built-in groups.
 [[nodiscard]] std::vector<table_column> table_columns(std::string_view group, std::string_view kind,
                                                       const json::array* printer_columns);
 

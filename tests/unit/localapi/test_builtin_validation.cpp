@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <functional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -138,6 +140,17 @@ TEST_CASE("defaulted objects of every kind validate cleanly", "[builtin]") {
     INFO(r.group << "/" << r.kind << " " << r.object);
     CHECK(causes_of(r.group, r.kind, build(r.group, r.kind, r.object)).empty());
   }
+}
+
+TEST_CASE("the operator-shaped Deployment fixture validates cleanly once defaulted", "[builtin]") {
+  std::ifstream in(std::string(LANGOP_SOURCE_DIR) + "/tests/fixtures/localapi/deployment_minimal.json");
+  REQUIRE(in.good());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  json::value v = parse(ss.str());
+  CHECK_FALSE(causes_of("apps", "Deployment", v.as_object()).empty());  // undefaulted: policies missing
+  apply_builtin_defaults("apps", "Deployment", v.as_object());
+  CHECK(causes_of("apps", "Deployment", v.as_object()).empty());
 }
 
 TEST_CASE("deployment validation reports kube's causes", "[builtin]") {
