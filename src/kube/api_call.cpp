@@ -78,11 +78,11 @@ std::string_view content_type(patch_type t) noexcept {
 }
 
 api_call get_call(const resource& r, std::string_view ns, std::string_view name, std::string_view subresource) {
-  return {"GET", item_path(r, ns, name, subresource), "", "", false, "get " + r.plural + " " + name_of(ns, name)};
+  return {"get", "GET", item_path(r, ns, name, subresource), "", "", false, "get " + r.plural + " " + name_of(ns, name)};
 }
 
 api_call list_call(const resource& r, std::string_view ns, const list_options& o) {
-  api_call c{"GET", collection_path(r, ns), "", "", false, "list " + r.plural};
+  api_call c{"list", "GET", collection_path(r, ns), "", "", false, "list " + r.plural};
   if (!o.label_selector.empty()) param(c.target, "labelSelector", o.label_selector);
   if (!o.field_selector.empty()) param(c.target, "fieldSelector", o.field_selector);
   if (o.limit > 0) param(c.target, "limit", std::to_string(o.limit));
@@ -93,7 +93,7 @@ api_call list_call(const resource& r, std::string_view ns, const list_options& o
 }
 
 api_call watch_call(const resource& r, std::string_view ns, const watch_options& o) {
-  api_call c{"GET", collection_path(r, ns), "", "", true, "watch " + r.plural};
+  api_call c{"watch", "GET", collection_path(r, ns), "", "", true, "watch " + r.plural};
   param(c.target, "watch", "true");
   if (!o.resource_version.empty()) param(c.target, "resourceVersion", o.resource_version);
   if (o.allow_bookmarks) param(c.target, "allowWatchBookmarks", "true");
@@ -104,14 +104,14 @@ api_call watch_call(const resource& r, std::string_view ns, const watch_options&
 }
 
 api_call create_call(const resource& r, std::string_view ns, std::string body, const write_options& o) {
-  api_call c{"POST", collection_path(r, ns), "application/json", std::move(body), false, "create " + r.plural};
+  api_call c{"create", "POST", collection_path(r, ns), "application/json", std::move(body), false, "create " + r.plural};
   write_params(c.target, o);
   return c;
 }
 
 api_call update_call(const resource& r, std::string_view ns, std::string_view name, std::string body,
                      const write_options& o, std::string_view subresource) {
-  api_call c{"PUT", item_path(r, ns, name, subresource), "application/json", std::move(body), false,
+  api_call c{"update", "PUT", item_path(r, ns, name, subresource), "application/json", std::move(body), false,
              "update " + r.plural + (subresource.empty() ? "" : "/" + std::string(subresource)) + " " +
                  name_of(ns, name)};
   write_params(c.target, o);
@@ -120,7 +120,7 @@ api_call update_call(const resource& r, std::string_view ns, std::string_view na
 
 api_call patch_call(const resource& r, std::string_view ns, std::string_view name, patch_type type,
                     std::string body, const patch_options& o, std::string_view subresource) {
-  api_call c{"PATCH", item_path(r, ns, name, subresource), std::string(content_type(type)), std::move(body), false,
+  api_call c{"patch", "PATCH", item_path(r, ns, name, subresource), std::string(content_type(type)), std::move(body), false,
              "patch " + r.plural + (subresource.empty() ? "" : "/" + std::string(subresource)) + " " +
                  name_of(ns, name)};
   write_params(c.target, o);
@@ -129,7 +129,7 @@ api_call patch_call(const resource& r, std::string_view ns, std::string_view nam
 }
 
 api_call delete_call(const resource& r, std::string_view ns, std::string_view name, const delete_options& o) {
-  api_call c{"DELETE", item_path(r, ns, name), "", "", false, "delete " + r.plural + " " + name_of(ns, name)};
+  api_call c{"delete", "DELETE", item_path(r, ns, name), "", "", false, "delete " + r.plural + " " + name_of(ns, name)};
   json::object body;
   if (!o.propagation_policy.empty()) body["propagationPolicy"] = o.propagation_policy;
   if (!o.precondition_uid.empty() || !o.precondition_resource_version.empty()) {

@@ -58,6 +58,7 @@ struct delete_options {
 };
 
 struct api_call {
+  std::string verb;    // get, list, watch, create, update, patch, delete (for metrics)
   std::string method;  // GET, POST, PUT, PATCH, DELETE
   std::string target;  // path + query
   std::string content_type;
