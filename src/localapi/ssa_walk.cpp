@@ -237,7 +237,12 @@ class comparer {
       }
       if (a->is_array() && b->is_array() && list(a->get_array(), b->get_array(), hint, depth)) return;
     }
-    if (!json_equal(*a, *b)) result.modified.insert(path_);
+    if (json_equal(*a, *b)) return;
+    result.modified.insert(path_);
+    // A value that changed shape (say an object became a string): what was below the old
+    // value is gone and what is below the new one is new, as structured-merge-diff sees it.
+    mark(*a, hint, result.removed, depth, false);
+    mark(*b, hint, result.added, depth, false);
   }
 
   bool list(const json::array& a, const json::array& b, const std::string& hint, int depth) {
@@ -254,9 +259,9 @@ class comparer {
     return true;
   }
 
-  // Everything at and below the current path.
-  void mark(const json::value& v, const std::string& hint, field_set& into, int depth) {
-    into.insert(path_);
+  // Everything below the current path, and the path itself when `self`.
+  void mark(const json::value& v, const std::string& hint, field_set& into, int depth, bool self = true) {
+    if (self) into.insert(path_);
     if (depth > max_depth) return;
     if (const auto* o = v.if_object()) {
       for (const auto& kv : *o) {

@@ -337,6 +337,19 @@ TEST_CASE("ssa: record_update tracks non-apply writes", "[ssa]") {
       CHECK(managers(removed) == std::vector<std::string>{"kubectl-edit/Update"});
     }
   }
+  SECTION("a value that changes shape drops the ownership of what was below it") {
+    auto a = apply_ok(nullptr, R"({"apiVersion":"v1","kind":"X","metadata":{"name":"a"},"spec":{"x":{"y":1}}})",
+                      {"alice", false, false, &metadata_hints()});
+    auto b = a;
+    b["spec"].as_object()["x"] = "flat";
+    record_update(&a, b, "bob", metadata_hints(), false, at(2));
+    CHECK(managers(b) == std::vector<std::string>{"bob/Update"});
+    CHECK(fields(b, "bob", "Update") == j(R"({"f:spec":{"f:x":{}}})"));
+    auto c = b;
+    c["spec"].as_object()["x"] = json::object{{"z", 1}};
+    record_update(&b, c, "carol", metadata_hints(), false, at(3));
+    CHECK(fields(c, "carol", "Update") == j(R"({"f:spec":{"f:x":{".":{},"f:z":{}}}})"));
+  }
   SECTION("status updates carry the subresource") {
     auto before = obj(R"({"apiVersion":"v1","kind":"X","metadata":{"name":"a"},"status":{"phase":"A"}})");
     auto after = obj(R"({"apiVersion":"v1","kind":"X","metadata":{"name":"a"},"status":{"phase":"B"}})");
