@@ -34,8 +34,8 @@ struct client::state {
   // Fills in what every request needs. The token goes into the header and nowhere else.
   result<void> prepare(http::request& req) const {
     const endpoint& ep = connections.target();
-    if (req.target.empty() || req.target.front() != '/')
-      return make_error(errc::invalid_argument, "request target must start with '/'");
+    // Before any connection is touched: a bad header must not cost a pooled connection.
+    if (auto v = validate(req); !v) return v;
     req.target.insert(0, ep.base_path());
     req.headers.set("Host", ep.authority());
     if (!req.headers.contains("User-Agent") && !opts.user_agent.empty()) req.headers.add("User-Agent", opts.user_agent);

@@ -91,6 +91,17 @@ result<std::shared_ptr<ssl::context>> make_context(const tls_options& tls) {
   return ctx;
 }
 
+// A URL for messages: "user:password@" (which may hold a secret) becomes "***@".
+std::string redact_userinfo(std::string_view url) {
+  std::string out(url);
+  auto scheme_end = out.find("://");
+  std::size_t start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+  auto at = out.find('@', start);
+  auto slash = out.find('/', start);
+  if (at != std::string::npos && (slash == std::string::npos || at < slash)) out.replace(start, at - start, "***");
+  return out;
+}
+
 }  // namespace
 
 result<endpoint> endpoint::make(bool use_tls, std::string host, std::uint16_t port, const tls_options& tls,
@@ -114,8 +125,9 @@ result<endpoint> endpoint::make(bool use_tls, std::string host, std::uint16_t po
 }
 
 result<endpoint> endpoint::from_url(std::string_view url, const tls_options& tls) {
+  const std::string shown = redact_userinfo(url);
   auto parsed = boost::urls::parse_uri(url);
-  if (!parsed) return make_error(errc::invalid_argument, "invalid URL \"" + std::string(url) + "\"");
+  if (!parsed) return make_error(errc::invalid_argument, "invalid URL \"" + shown + "\"");
   const auto& u = *parsed;
   bool use_tls;
   if (u.scheme() == "https")
@@ -123,13 +135,11 @@ result<endpoint> endpoint::from_url(std::string_view url, const tls_options& tls
   else if (u.scheme() == "http")
     use_tls = false;
   else
-    return make_error(errc::invalid_argument, "URL \"" + std::string(url) + "\": scheme must be http or https");
+    return make_error(errc::invalid_argument, "URL \"" + shown + "\": scheme must be http or https");
   if (u.has_userinfo() || u.has_query() || u.has_fragment())
-    return make_error(errc::invalid_argument,
-                      "URL \"" + std::string(u.scheme()) + "://" + std::string(u.encoded_host_and_port()) +
-                          "\": user info, query and fragment are not allowed");
+    return make_error(errc::invalid_argument, "URL \"" + shown + "\": user info, query and fragment are not allowed");
   std::string host = u.host_address();
-  if (host.empty()) return make_error(errc::invalid_argument, "URL \"" + std::string(url) + "\" has no host");
+  if (host.empty()) return make_error(errc::invalid_argument, "URL \"" + shown + "\" has no host");
   std::uint16_t port = use_tls ? 443 : 80;
   if (u.has_port()) {
     // port_number() silently truncates values above 65535: validate the text.
@@ -137,7 +147,7 @@ result<endpoint> endpoint::from_url(std::string_view url, const tls_options& tls
     unsigned long value = 0;
     auto [p, perr] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (perr != std::errc{} || p != text.data() + text.size() || value == 0 || value > 65535)
-      return make_error(errc::invalid_argument, "URL \"" + std::string(url) + "\" has an invalid port");
+      return make_error(errc::invalid_argument, "URL \"" + shown + "\" has an invalid port");
     port = static_cast<std::uint16_t>(value);
   }
   return make(use_tls, std::move(host), port, tls, std::string(u.encoded_path()));

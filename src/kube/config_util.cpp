@@ -103,8 +103,11 @@ result<boost::urls::url> parse_server_url(std::string_view text, const std::stri
   // kubectl accepts "host:port" and means https.
   if (s.find("://") == std::string::npos) s = "https://" + s;
   auto parsed = boost::urls::parse_uri(s);
+  // Never echo user information: "https://user:password@host" carries a secret.
+  auto at = std::string(text).find('@');
+  const std::string shown = at == std::string::npos ? std::string(text) : "(redacted)";
   auto bad = [&](std::string why) {
-    return make_config_error(config_errc::malformed, where + ": server \"" + std::string(text) + "\" " + why);
+    return make_config_error(config_errc::malformed, where + ": server \"" + shown + "\" " + why);
   };
   if (!parsed) return bad("is not a valid URL");
   if (parsed->scheme() != "https" && parsed->scheme() != "http") return bad("must use http or https");

@@ -39,13 +39,15 @@ class client final {
   // malformed_response, body_too_large, credentials_unavailable (or the provider's
   // error), invalid_argument (bad target or header), cancelled. Messages name the method,
   // path and peer, never header values.
+  // Cancellation (per-operation, e.g. awaitable `||`): returns errc::cancelled promptly;
+  // the connection in use is closed, never pooled, and the request slot is released.
   [[nodiscard]] boost::asio::awaitable<result<response>> send(request req, deadline d);
   [[nodiscard]] boost::asio::awaitable<result<response>> request(method m, std::string target, header_list headers,
                                                                  std::string body, deadline d);
 
   // Opens a dedicated connection (outside the in-flight cap), sends `req` and reads the
-  // response head by `d`; the body is then read with stream::read_line. Errors as for
-  // send() up to the head.
+  // response head by `d`; the body is then read with stream::read_line. Errors and
+  // cancellation as for send() up to the head. Never retried: a fresh connection.
   [[nodiscard]] boost::asio::awaitable<result<stream>> open_stream(http::request req, deadline d);
 
   // Closes idle pooled connections (e.g. on shutdown or after the peer restarted).

@@ -1,20 +1,14 @@
 // Settings of an http::client: concurrency cap, pooling, limits, identity, credentials.
 #pragma once
 
-#include "langop/core/error.hpp"
-#include "langop/http/connection.hpp"
+#include "langop/http/bearer_provider.hpp"
+#include "langop/http/connection_options.hpp"
 
 #include <chrono>
 #include <cstddef>
-#include <functional>
 #include <string>
 
 namespace langop::http {
-
-// Supplies the bearer token for each request, so a rotating token file is re-read
-// (kube::token_source). Called on the loop thread; must not block for long. Its error
-// message must not contain the token.
-using bearer_provider = std::function<result<std::string>()>;
 
 struct client_options {
   // Requests in flight at once (--max-requests-in-flight); excess callers queue FIFO.

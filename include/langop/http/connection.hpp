@@ -5,6 +5,7 @@
 #pragma once
 
 #include "langop/core/error.hpp"
+#include "langop/http/connection_options.hpp"
 #include "langop/http/deadline.hpp"
 #include "langop/http/endpoint.hpp"
 #include "langop/http/request.hpp"
@@ -21,15 +22,6 @@
 #include <string_view>
 
 namespace langop::http {
-
-struct connection_options {
-  // TCP keepalive probes find a peer that vanished without FIN (node died, NAT dropped
-  // state) on long-idle watch connections: idle time, probe interval, probe count.
-  std::chrono::seconds keepalive_idle{30};
-  std::chrono::seconds keepalive_interval{10};
-  int keepalive_probes = 3;
-  std::uint32_t max_header_bytes = 64 * 1024;  // Warning headers can be long
-};
 
 class connection final {
   struct private_tag {};
@@ -69,6 +61,8 @@ class connection final {
   // unsolicited bytes (a TLS close_notify, garbage) — either way it must not be reused.
   [[nodiscard]] bool peer_closed() const noexcept;
   // Closes the socket now; pending operations complete with errc::cancelled. Idempotent.
+  // Per-operation cancellation (e.g. awaitable `||`) of any operation above has the same
+  // effect: errc::cancelled, and the connection is closed.
   void close() noexcept;
   [[nodiscard]] bool is_open() const noexcept;
   [[nodiscard]] const endpoint& target() const noexcept;

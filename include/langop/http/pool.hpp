@@ -32,7 +32,8 @@ class pool final {
 
   // The most recently used idle connection that is still alive (idle_timeout and a
   // non-blocking peer-closed check), else a new one. `allow_reuse` false forces a new
-  // connection (the retry after a stale one). Errors: those of connection::open.
+  // connection (the retry after a stale one). Errors and cancellation: those of
+  // connection::open.
   [[nodiscard]] boost::asio::awaitable<result<lease>> checkout(deadline d, bool allow_reuse = true);
   // Returns a connection after a complete exchange: kept idle if reusable, else closed.
   void checkin(std::shared_ptr<connection> conn);

@@ -2,6 +2,7 @@
 // User-Agent, Authorization and Content-Length; callers supply the rest.
 #pragma once
 
+#include "langop/core/error.hpp"
 #include "langop/http/header_list.hpp"
 #include "langop/http/method.hpp"
 
@@ -22,5 +23,10 @@ struct request {
   header_list headers;
   std::string body;
 };
+
+// Rejects what would corrupt the wire: a target that is not origin-form, or a header
+// name/value with CR, LF or NUL (header injection). errc::invalid_argument; the message
+// names the header, never its value.
+[[nodiscard]] result<void> validate(const request& req);
 
 }  // namespace langop::http

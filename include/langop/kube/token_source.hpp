@@ -5,7 +5,7 @@
 #pragma once
 
 #include "langop/core/error.hpp"
-#include "langop/http/client_options.hpp"
+#include "langop/http/bearer_provider.hpp"
 #include "langop/kube/config.hpp"
 
 #include <chrono>

@@ -4,6 +4,7 @@
 #include "langop/http/errc.hpp"
 #include "langop/http/header_list.hpp"
 #include "langop/http/line_splitter.hpp"
+#include "langop/http/request.hpp"
 #include "langop/http/response.hpp"
 #include "langop/http/retry_rule.hpp"
 
@@ -87,6 +88,19 @@ TEST_CASE("retry rule: only a stale reused connection, before any response byte"
   }
 }
 
+TEST_CASE("request validation rejects header injection without echoing values", "[http]") {
+  http::request ok(http::method::get, "/api/v1/pods?watch=1", {{"Accept", "application/json"}});
+  CHECK(http::validate(ok));
+  http::request evil(http::method::get, "/x", {{"Authorization", "Bearer s3cr3t\r\nX-Injected: 1"}});
+  auto r = http::validate(evil);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("Authorization") != std::string::npos);
+  CHECK(r.error().message.find("s3cr3t") == std::string::npos);
+  CHECK_FALSE(http::validate(http::request(http::method::get, "relative")));
+  CHECK_FALSE(http::validate(http::request(http::method::get, "/a b")));
+  CHECK_FALSE(http::validate(http::request(http::method::get, "/", {{"Bad:Name", "v"}})));
+}
+
 TEST_CASE("header_list is case-insensitive and keeps repeats", "[http]") {
   http::header_list h{{"Content-Type", "application/json"}, {"Warning", "299 - \"a\""}, {"warning", "299 - \"b\""}};
   CHECK(h.get("content-type") == "application/json");
@@ -146,9 +160,13 @@ TEST_CASE("endpoint::from_url", "[http]") {
     }
   }
   SECTION("password in a URL is never echoed") {
-    auto ep = http::endpoint::from_url("https://user:hunter2@h/");
-    REQUIRE_FALSE(ep);
-    CHECK(ep.error().message.find("hunter2") == std::string::npos);
+    for (const char* bad : {"https://user:hunter2@h/", "https://user:hun ter2@h/", "https://user:hunter2@h:x/"}) {
+      INFO(bad);
+      auto ep = http::endpoint::from_url(bad);
+      REQUIRE_FALSE(ep);
+      CHECK(ep.error().message.find("hunter2") == std::string::npos);
+      CHECK(ep.error().message.find("hun ter2") == std::string::npos);
+    }
   }
   SECTION("garbage CA") {
     http::tls_options tls;
