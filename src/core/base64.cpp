@@ -37,7 +37,13 @@ std::string base64_encode(std::string_view data) {
   return out;
 }
 
-std::optional<std::string> base64_decode(std::string_view text) {
+std::optional<std::string> base64_decode(std::string_view text, base64_padding padding_rule) {
+  if (padding_rule == base64_padding::required) {
+    std::size_t significant = 0;
+    for (char c : text)
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') ++significant;
+    if (significant % 4 != 0) return std::nullopt;
+  }
   std::string out;
   out.reserve(text.size() * 3 / 4);
   unsigned acc = 0;

@@ -34,46 +34,6 @@ result<std::string> read_file(const std::filesystem::path& path, std::string_vie
   return ss.str();
 }
 
-std::optional<std::string> base64_decode(std::string_view text) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string clean;
-  clean.reserve(text.size());
-  for (char c : text)
-    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') clean += c;
-  if (clean.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(clean.size() / 4 * 3);
-  for (std::size_t i = 0; i < clean.size(); i += 4) {
-    int v[4];
-    int pad = 0;
-    for (int j = 0; j < 4; ++j) {
-      char c = clean[i + j];
-      if (c == '=') {
-        // Padding only in the last quantum, only in the last two positions, only trailing.
-        if (i + 4 != clean.size() || j < 2) return std::nullopt;
-        v[j] = 0;
-        ++pad;
-      } else {
-        if (pad > 0) return std::nullopt;
-        v[j] = value(c);
-        if (v[j] < 0) return std::nullopt;
-      }
-    }
-    const unsigned triple = (unsigned(v[0]) << 18) | (unsigned(v[1]) << 12) | (unsigned(v[2]) << 6) | unsigned(v[3]);
-    out += static_cast<char>((triple >> 16) & 0xff);
-    if (pad < 2) out += static_cast<char>((triple >> 8) & 0xff);
-    if (pad < 1) out += static_cast<char>(triple & 0xff);
-  }
-  return out;
-}
-
 namespace {
 std::unique_ptr<BIO, decltype(&BIO_free)> mem_bio(const std::string& s) {
   return {BIO_new_mem_buf(s.data(), static_cast<int>(s.size())), &BIO_free};

@@ -16,8 +16,6 @@ namespace langop::kube::detail {
 // The whole file, or config_errc::file_unreadable naming `what` and the path (never contents).
 [[nodiscard]] result<std::string> read_file(const std::filesystem::path& path, std::string_view what);
 
-// Standard base64 (RFC 4648 §4, padding required, whitespace ignored); nullopt if malformed.
-[[nodiscard]] std::optional<std::string> base64_decode(std::string_view text);
 
 // True when `pem` holds at least one parseable X.509 certificate / one private key.
 [[nodiscard]] bool pem_has_certificate(const std::string& pem);

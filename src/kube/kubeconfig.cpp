@@ -1,3 +1,4 @@
+#include "langop/core/base64.hpp"
 #include "langop/kube/kubeconfig.hpp"
 
 #include "config_util.hpp"
@@ -109,7 +110,7 @@ result<std::string> data_or_file(const entry& e, const char* data_key, const cha
   auto data = get_string(e.body, data_key, where);
   if (!data) return data.error();
   if (*data) {
-    auto decoded = detail::base64_decode(**data);
+    auto decoded = base64_decode(**data, base64_padding::required);
     if (!decoded) return make_config_error(config_errc::malformed, where + ": " + data_key + " is not valid base64");
     return std::move(*decoded);
   }

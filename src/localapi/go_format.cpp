@@ -88,7 +88,9 @@ void json_string(std::string& out, std::string_view s) {
         case '\r': out += "\\r"; break;
         case '\t': out += "\\t"; break;
         default:
-          if (c < 0x20) {
+          // encoding/json.Marshal escapes control characters and, by default, HTML's
+          // '<', '>' and '&' (so do jsoniter's standard config and kube's printers).
+          if (c < 0x20 || c == '<' || c == '>' || c == '&') {
             out += "\\u00";
             append_hex(out, c, 2);
           } else {

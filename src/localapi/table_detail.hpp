@@ -41,8 +41,6 @@ namespace langop::localapi::detail {
 [[nodiscard]] std::string intstr_string(const json::value& v);
 // Go's fmt %v of a JSON scalar (floats in %g shortest form) or json.Marshal of a structure.
 [[nodiscard]] std::string go_text(const json::value& v);
-// Go's encoding/json rendering (sorted keys, HTML-safe escapes).
-[[nodiscard]] std::string go_json(const json::value& v);
 // Container names and images joined by ',' from a pod spec object (may be null).
 void container_cells(const json::object* pod_spec, std::string& names, std::string& images);
 

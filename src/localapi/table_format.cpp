@@ -3,6 +3,8 @@
 #include "k8s_format.hpp"
 #include "table_detail.hpp"
 
+#include "go_format.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -168,182 +170,6 @@ std::string intstr_string(const json::value& v) {
   return "0";
 }
 
-namespace {
-
-// Shortest round-trip digits of `d` split into sign, digit string and decimal exponent.
-struct shortest {
-  bool negative = false;
-  std::string digits;  // no leading/trailing zeros, at least one digit
-  int exponent = 0;    // value = 0.d1d2... * 10^(exponent+1), i.e. d1 is at 10^exponent
-};
-
-shortest decompose(double d) {
-  char buf[64];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
-  std::string_view s(buf, ec == std::errc() ? static_cast<std::size_t>(p - buf) : 0);
-  shortest out;
-  if (!s.empty() && s.front() == '-') {
-    out.negative = true;
-    s.remove_prefix(1);
-  }
-  auto e = s.find('e');
-  for (char c : s.substr(0, e))
-    if (c != '.') out.digits += c;
-  if (e != std::string_view::npos) {
-    auto ex = s.substr(e + 1);
-    if (!ex.empty() && ex.front() == '+') ex.remove_prefix(1);
-    std::from_chars(ex.data(), ex.data() + ex.size(), out.exponent);
-  }
-  while (out.digits.size() > 1 && out.digits.back() == '0') out.digits.pop_back();
-  if (out.digits.empty()) out.digits = "0";
-  return out;
-}
-
-std::string exp_form(const shortest& s, bool min_two_digits) {
-  std::string out = s.negative ? "-" : "";
-  out += s.digits.substr(0, 1);
-  if (s.digits.size() > 1) out += "." + s.digits.substr(1);
-  int e = s.exponent;
-  out += e < 0 ? "e-" : "e+";
-  std::string ed = std::to_string(e < 0 ? -e : e);
-  if (min_two_digits && ed.size() < 2) ed = "0" + ed;
-  return out + ed;
-}
-
-std::string fixed_form(const shortest& s) {
-  std::string out = s.negative ? "-" : "";
-  int e = s.exponent;
-  if (e < 0) {
-    out += "0." + std::string(static_cast<std::size_t>(-e - 1), '0') + s.digits;
-  } else if (static_cast<std::size_t>(e) + 1 >= s.digits.size()) {
-    out += s.digits + std::string(static_cast<std::size_t>(e) + 1 - s.digits.size(), '0');
-  } else {
-    out += s.digits.substr(0, static_cast<std::size_t>(e) + 1) + "." + s.digits.substr(static_cast<std::size_t>(e) + 1);
-  }
-  return out;
-}
-
-// fmt.Sprint(float64): strconv 'g' with shortest precision (exponent form below 1e-4 or from 1e6).
-std::string go_float_text(double d) {
-  if (std::isnan(d)) return "NaN";
-  if (std::isinf(d)) return d > 0 ? "+Inf" : "-Inf";
-  if (d == 0) return std::signbit(d) ? "-0" : "0";
-  auto s = decompose(d);
-  if (s.exponent < -4 || s.exponent >= 6) return exp_form(s, true);
-  return fixed_form(s);
-}
-
-// encoding/json float: 'f' unless |d| < 1e-6 or >= 1e21, exponent without padding.
-std::string go_float_json(double d) {
-  if (!std::isfinite(d)) return "null";
-  if (d == 0) return "0";
-  auto s = decompose(d);
-  double a = std::fabs(d);
-  if (a < 1e-6 || a >= 1e21) return exp_form(s, false);
-  return fixed_form(s);
-}
-
-void go_json_string(std::string_view s, std::string& out) {
-  static const char* hex = "0123456789abcdef";
-  out += '"';
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 0xf];
-        } else if (c == 0xe2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-                   (static_cast<unsigned char>(s[i + 2]) == 0xa8 || static_cast<unsigned char>(s[i + 2]) == 0xa9)) {
-          out += static_cast<unsigned char>(s[i + 2]) == 0xa8 ? "\\u2028" : "\\u2029";
-          i += 2;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
-
-void go_json_into(const json::value& v, std::string& out, int depth) {
-  if (depth > 64) {
-    out += "null";
-    return;
-  }
-  switch (v.kind()) {
-    case json::kind::null:
-      out += "null";
-      break;
-    case json::kind::bool_:
-      out += v.get_bool() ? "true" : "false";
-      break;
-    case json::kind::int64:
-      out += std::to_string(v.get_int64());
-      break;
-    case json::kind::uint64:
-      out += std::to_string(v.get_uint64());
-      break;
-    case json::kind::double_:
-      out += go_float_json(v.get_double());
-      break;
-    case json::kind::string:
-      go_json_string(v.get_string(), out);
-      break;
-    case json::kind::array: {
-      out += '[';
-      bool first = true;
-      for (const auto& e : v.get_array()) {
-        if (!first) out += ',';
-        first = false;
-        go_json_into(e, out, depth + 1);
-      }
-      out += ']';
-      break;
-    }
-    case json::kind::object: {
-      // Go marshals map[string]interface{} with sorted keys.
-      std::vector<const json::key_value_pair*> kvs;
-      for (const auto& kv : v.get_object()) kvs.push_back(&kv);
-      std::sort(kvs.begin(), kvs.end(), [](auto* a, auto* b) { return a->key() < b->key(); });
-      out += '{';
-      bool first = true;
-      for (const auto* kv : kvs) {
-        if (!first) out += ',';
-        first = false;
-        go_json_string(kv->key(), out);
-        out += ':';
-        go_json_into(kv->value(), out, depth + 1);
-      }
-      out += '}';
-      break;
-    }
-  }
-}
-
-}  // namespace
-
-std::string go_json(const json::value& v) {
-  std::string out;
-  go_json_into(v, out, 0);
-  return out;
-}
-
 std::string go_text(const json::value& v) {
   switch (v.kind()) {
     case json::kind::string:
@@ -355,7 +181,7 @@ std::string go_text(const json::value& v) {
     case json::kind::uint64:
       return std::to_string(v.get_uint64());
     case json::kind::double_:
-      return go_float_text(v.get_double());
+      return go_float(v.get_double());
     case json::kind::null:
       return "<no value>";
     default:

@@ -10,17 +10,6 @@
 
 namespace langop::test {
 
-temp_dir::temp_dir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "langop-test-XXXXXX").string();
-  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-temp_dir::~temp_dir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 local_cluster::local_cluster(local_cluster_options options) : options_(std::move(options)) {
   std::string tmpl = (std::filesystem::temp_directory_path() / "langop-cluster-XXXXXX").string();
   if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");

@@ -64,17 +64,4 @@ class local_cluster {
   std::string dir_, kubeconfig_, ca_pem_;
 };
 
-// A fresh temporary directory, removed with its content on destruction.
-class temp_dir {
- public:
-  temp_dir();
-  ~temp_dir();
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  [[nodiscard]] const std::string& path() const noexcept { return path_; }
-
- private:
-  std::string path_;
-};
-
 }  // namespace langop::test

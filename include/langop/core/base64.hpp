@@ -8,7 +8,10 @@
 namespace langop {
 
 [[nodiscard]] std::string base64_encode(std::string_view data);
-// Accepts padded or unpadded input and ignores whitespace; nullopt when malformed.
-[[nodiscard]] std::optional<std::string> base64_decode(std::string_view text);
+enum class base64_padding { optional, required };
+// Ignores whitespace; nullopt when malformed. `required` is Go's StdEncoding (what
+// kubeconfig *-data fields use): the length must be a multiple of 4, '=' only at the end.
+[[nodiscard]] std::optional<std::string> base64_decode(std::string_view text,
+                                                       base64_padding padding = base64_padding::optional);
 
 }  // namespace langop

@@ -461,7 +461,7 @@ TEST_CASE("schema: numbers and strings are printed the way Go prints them", "[sc
                                "\"string\""},
            {R"({"obj":{"a":1}})",
             "obj|FieldValueNotSupported|Unsupported value: map[string]interface {}{\"a\":1}: supported values: "
-            "\"{\\\"a\\\":\\\"<x>\\\",\\\"b\\\":1}\""},
+            "\"{\\\"a\\\":\\\"\\\\u003cx\\\\u003e\\\",\\\"b\\\":1}\""},
            {R"({"word":"a\nb\u0001é\""})",
             "word|FieldValueInvalid|Invalid value: \"a\\nb\\x01é\\\"\": word in body should match '^[a-z]*$'"},
        }) {
