@@ -13,12 +13,6 @@ bool is_gone(int code, std::string_view reason) noexcept {
   return code == 410 || reason == "Expired" || reason == "Gone";
 }
 
-std::string_view object_rv(const json::object& o) noexcept {
-  const json::value* md = jsonu::find(o, {"metadata", "resourceVersion"});
-  if (md == nullptr || !md->is_string()) return {};
-  return md->get_string();
-}
-
 }  // namespace
 
 std::optional<watch_event_type> parse_watch_event_type(std::string_view type) noexcept {
@@ -47,10 +41,10 @@ watcher_step watcher_machine::handle(watcher_input input, time_point now) {
 watcher_step watcher_machine::on(list_page&& page, time_point now) {
   if (state_ != watcher_state::listing) return ignored();
   pages_.reserve(pages_.size() + page.items.size());
-  for (json::value& item : page.items) {
-    // A list item that is not an object cannot be keyed by the store: drop it rather than
-    // failing the whole list over one malformed entry.
-    if (item.is_object()) pages_.push_back(std::move(item.as_object()));
+  for (object_ptr& item : page.items) {
+    // An item the driver could not decode cannot be keyed by the store: drop it rather
+    // than failing the whole list over one malformed entry.
+    if (item) pages_.push_back(std::move(item));
   }
   if (!page.continue_token.empty()) {
     continue_ = std::move(page.continue_token);
@@ -104,16 +98,14 @@ watcher_step watcher_machine::on(watch_event&& ev, time_point now) {
   }
   if (state_ != watcher_state::watching) return ignored();
   if (ev.type == watch_event_type::error) {
-    int code = 0;
-    if (const json::value* c = ev.object.if_contains("code"); c != nullptr && c->is_int64()) {
-      code = static_cast<int>(c->get_int64());
-    }
-    if (is_gone(code, jsonu::get_string(ev.object, "reason"))) return list_from_scratch(true, now);
+    if (is_gone(ev.error_code, ev.error_reason)) return list_from_scratch(true, now);
     return fail(resume_with::watch, now);
   }
   ++events_in_watch_;
   consecutive_gone_ = 0;
-  if (auto rv = object_rv(ev.object); !rv.empty()) rv_.assign(rv.data(), rv.size());
+  std::string_view rv = ev.object ? ev.object->resource_version() : std::string_view(ev.resource_version);
+  if (!rv.empty()) rv_.assign(rv.data(), rv.size());
+  if (!ev.object && ev.type != watch_event_type::bookmark) return {};  // nothing to apply
   switch (ev.type) {
     case watch_event_type::added:
     case watch_event_type::modified:

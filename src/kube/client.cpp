@@ -28,16 +28,6 @@ http::request to_request(const api_call& call) {
   return http::request(to_method(call.method), call.target, std::move(headers), call.body);
 }
 
-result<json::value> parse_body(const http::response& r, const api_call& call) {
-  if (r.body.empty()) return json::value(json::object());
-  std::string err;
-  auto v = jsonu::parse(r.body, &err);
-  if (!v)
-    return error(make_error_code(errc::malformed_response),
-                 call.describe + ": the API server sent malformed JSON (" + err + ")", r.status);
-  return std::move(*v);
-}
-
 // Plain functions on purpose: GCC 12 miscompiles initializer_list temporaries that live
 // in a coroutine frame ("array used as initializer").
 std::string namespace_of(const json::value& object) { return std::string(jsonu::get_string(object, {"metadata", "namespace"})); }
@@ -70,6 +60,18 @@ client::client(net::any_io_executor ex, http::endpoint ep, http::client_options 
 client::~client() = default;
 
 net::awaitable<result<json::value>> client::send(api_call call) {
+  auto body = co_await send_raw(call);
+  if (!body) co_return body.error();
+  if (body->empty()) co_return json::value(json::object());
+  std::string err;
+  auto v = jsonu::parse(*body, &err);
+  if (!v)
+    co_return error(make_error_code(errc::malformed_response),
+                    call.describe + ": the API server sent malformed JSON (" + err + ")");
+  co_return std::move(*v);
+}
+
+net::awaitable<result<std::string>> client::send_raw(api_call call) {
   const http::request req = to_request(call);
   for (int attempt = 0;; ++attempt) {
     const auto start = std::chrono::steady_clock::now();
@@ -80,7 +82,7 @@ net::awaitable<result<json::value>> client::send(api_call call) {
       e.message = call.describe + ": " + e.message;
       co_return e;
     }
-    if (r->ok()) co_return parse_body(*r, call);
+    if (r->ok()) co_return std::move(r->body);
     error err = status_error(r->status, r->body, call.describe);
     // 429 always means "not processed, come back later"; a 5xx only when the server
     // says when (Retry-After) — otherwise the caller's own backoff decides.

@@ -200,6 +200,13 @@ void apiserver::after_commit(const resource_type& type, const object_ptr& before
   if (type.group == "apiextensions.k8s.io" && type.kind == "CustomResourceDefinition" &&
       meta_string(after->object, "deletionTimestamp").empty())
     crd_established(after);
+  // An owner that does not exist never will (uids are assigned here): like kube's garbage
+  // collector, collect dependents whose owners are all gone.
+  if (const auto* refs = jsonu::find(after->object, {"metadata", "ownerReferences"}); refs && refs->is_array())
+    for (const auto& ref : refs->get_array()) {
+      auto owner = ref.is_object() ? jsonu::get_string(ref.get_object(), "uid") : std::string_view();
+      if (!owner.empty() && !store_.find_uid(owner)) enqueue_gc({gc_item::kind::owner_gone, std::string(owner)});
+    }
   // A finalizer removed from an owner in foreground deletion may let it go now.
   if (has_finalizer(after->object, "foregroundDeletion"))
     enqueue_gc({gc_item::kind::foreground, std::string(meta_string(after->object, "uid"))});

@@ -99,7 +99,10 @@ struct leader_elector::state : std::enable_shared_from_this<state> {
       log.info("became leader", {{"identity", opts.config.identity}, {"lease", opts.lease_namespace + "/" + opts.lease_name}});
       if (cb.on_started_leading) cb.on_started_leading();
     } else if (change == leadership_change::lost_leadership) {
-      log.warn("lost leadership", {{"identity", opts.config.identity}, {"holder", machine.observed_holder()}});
+      if (stopping)
+        log.info("released leadership", {{"identity", opts.config.identity}});
+      else
+        log.warn("lost leadership", {{"identity", opts.config.identity}, {"holder", machine.observed_holder()}});
       if (cb.on_stopped_leading) cb.on_stopped_leading();
     }
   }

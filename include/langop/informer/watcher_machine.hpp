@@ -28,6 +28,7 @@
 
 #include "langop/core/error.hpp"
 #include "langop/core/json.hpp"
+#include "langop/informer/cached_object.hpp"
 #include "langop/queue/backoff.hpp"
 
 #include <chrono>
@@ -62,7 +63,7 @@ struct watcher_options {
 // ---- inputs -------------------------------------------------------------------------
 
 struct list_page {
-  json::array items;
+  std::vector<object_ptr> items;  // null entries (items that could not be decoded) are dropped
   std::string continue_token;    // metadata.continue; empty on the last page
   std::string resource_version;  // metadata.resourceVersion of the list
 };
@@ -74,7 +75,10 @@ struct watch_opened {};
 enum class watch_event_type : std::uint8_t { added, modified, deleted, bookmark, error };
 struct watch_event {
   watch_event_type type;
-  json::object object;  // the object, or a Status for `error`
+  object_ptr object;             // ADDED / MODIFIED / DELETED; null otherwise
+  std::string resource_version;  // BOOKMARK's resourceVersion (objects carry their own)
+  int error_code = 0;            // ERROR: the Status code and reason
+  std::string error_reason;
 };
 struct watch_closed {};  // the server ended the stream normally (its timeoutSeconds)
 struct watch_failed {
@@ -107,14 +111,14 @@ struct backoff_wait {
 using watcher_action = std::variant<carry_on, start_list, start_watch, backoff_wait>;
 
 struct restarted {
-  std::vector<json::object> objects;
+  std::vector<object_ptr> objects;
   std::string resource_version;
 };
 struct applied {
-  json::object object;
+  object_ptr object;
 };
 struct deleted {
-  json::object object;
+  object_ptr object;
 };
 using store_effect = std::variant<std::monostate, restarted, applied, deleted>;
 
@@ -180,7 +184,7 @@ class watcher_machine final {
   resume_with after_backoff_ = resume_with::list;
   std::string rv_;
   std::string continue_;
-  std::vector<json::object> pages_;  // items of the list in progress
+  std::vector<object_ptr> pages_;  // items of the list in progress
   time_point watch_opened_at_{};
   std::uint64_t events_in_watch_ = 0;
   // 410s since the last watch event: the first relists at once, a repeat backs off so a

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace langop::kube {
 
@@ -22,6 +23,7 @@ struct resource {
 };
 
 struct list_options {
+  list_options() = default;  // not an aggregate: see api_call
   std::string label_selector;
   std::string field_selector;
   std::int64_t limit = 0;  // 0: no paging
@@ -31,6 +33,7 @@ struct list_options {
 };
 
 struct watch_options {
+  watch_options() = default;  // not an aggregate: see api_call
   std::string resource_version;  // resume point; "" or "0" start with the current state
   bool allow_bookmarks = true;
   std::int64_t timeout_seconds = 0;  // 0: the server's default
@@ -39,6 +42,7 @@ struct watch_options {
 };
 
 struct write_options {
+  write_options() = default;  // not an aggregate: see api_call
   std::string field_manager = "langop";
   bool dry_run = false;
   std::string field_validation;  // "", Ignore, Warn, Strict
@@ -47,17 +51,29 @@ struct write_options {
 enum class patch_type { merge, json, strategic, apply };
 
 struct patch_options : write_options {
+  patch_options() = default;  // not an aggregate: see api_call
   bool force = false;  // server-side apply: take ownership of conflicting fields
 };
 
 struct delete_options {
+  delete_options() = default;  // not an aggregate: see api_call
   std::string propagation_policy;  // "", Background, Foreground, Orphan
   std::string precondition_uid;
   std::string precondition_resource_version;
   bool dry_run = false;
 };
 
+// Not an aggregate on purpose: GCC 12 destroys a braced aggregate temporary passed by
+// value to a coroutine twice (`co_await client.send(api_call{...})`); a constructor
+// makes the same call correct.
 struct api_call {
+  api_call() = default;
+  api_call(std::string verb_, std::string method_, std::string target_, std::string content_type_ = {},
+           std::string body_ = {}, bool watch_ = false, std::string describe_ = {})
+      : verb(std::move(verb_)), method(std::move(method_)), target(std::move(target_)),
+        content_type(std::move(content_type_)), body(std::move(body_)), watch(watch_),
+        describe(std::move(describe_)) {}
+
   std::string verb;    // get, list, watch, create, update, patch, delete (for metrics)
   std::string method;  // GET, POST, PUT, PATCH, DELETE
   std::string target;  // path + query

@@ -73,6 +73,9 @@ class client final {
   // Any call; the parsed JSON body of a 2xx, or the typed error. Cancellation (the
   // awaiting coroutine cancelled) abandons the request: http::errc::cancelled.
   [[nodiscard]] boost::asio::awaitable<result<json::value>> send(api_call call);
+  // The same, returning the body text of the 2xx unparsed (informers decode it straight
+  // into their cache representation).
+  [[nodiscard]] boost::asio::awaitable<result<std::string>> send_raw(api_call call);
 
   [[nodiscard]] boost::asio::awaitable<result<json::value>> get(const resource& r, std::string_view ns,
                                                                 std::string_view name,

@@ -15,26 +15,27 @@ namespace {
 
 const time_point t0 = time_point{} + 1000h;
 
-json::object obj(std::string_view name, std::int64_t rv) {
+cjson::key_table& keys() {
+  static auto table = cjson::key_table::create();
+  return *table;
+}
+
+object_ptr obj(std::string_view name, std::int64_t rv) {
   json::object o;
   json::object& md = o["metadata"].emplace_object();
   md["name"] = name;
   md["resourceVersion"] = std::to_string(rv);
-  return o;
+  return cached_object::from_json(o, keys()).value();
 }
 
-std::string name_of(const json::object& o) { return std::string(jsonu::get_string(json::value(o), {"metadata", "name"})); }
-std::string rv_of(const json::object& o) {
-  return std::string(jsonu::get_string(json::value(o), {"metadata", "resourceVersion"}));
+std::string name_of(const object_ptr& o) { return std::string(o->name()); }
+std::string rv_of(const object_ptr& o) { return std::string(o->resource_version()); }
+
+watch_event error_event(int code, std::string reason) {
+  return watch_event{watch_event_type::error, nullptr, {}, code, std::move(reason)};
 }
 
-json::object status(int code, std::string_view reason) {
-  json::object s;
-  s["kind"] = "Status";
-  s["code"] = code;
-  s["reason"] = reason;
-  return s;
-}
+watch_event bookmark(std::string rv) { return watch_event{watch_event_type::bookmark, nullptr, std::move(rv)}; }
 
 error http_error(int status_code, std::string reason = {}) {
   return error(make_error_code(boost::system::errc::io_error), "scripted failure", status_code, std::move(reason));
@@ -61,18 +62,18 @@ struct fake_store {
 // tokens, watches from an rv, bookmarks, and compaction (410 for anything older).
 struct fake_api {
   std::int64_t rv = 100;
-  std::map<std::string, json::object> objects;
+  std::map<std::string, object_ptr> objects;
   struct record {
     std::int64_t rv;
     watch_event_type type;
-    json::object object;
+    object_ptr object;
   };
   std::vector<record> log;
   std::int64_t compacted = 0;  // watches from an older rv, and older continue tokens, get 410
   bool gone_as_event = true;   // 410 on watch: as an ERROR event (true) or as the HTTP status
   struct snapshot {
     std::int64_t rv;
-    std::vector<json::object> items;
+    std::vector<object_ptr> items;
     std::size_t offset;
   };
   std::map<std::string, snapshot> tokens;
@@ -91,7 +92,7 @@ struct fake_api {
   void erase(const std::string& name) {
     if (!objects.count(name)) return upsert(name);
     ++rv;
-    json::object last = obj(name, rv);
+    object_ptr last = obj(name, rv);
     objects.erase(name);
     log.push_back({rv, watch_event_type::deleted, std::move(last)});
   }
@@ -141,7 +142,7 @@ struct fake_api {
     if (pending_gone) {
       pending_gone = false;
       stream_open = false;
-      return watch_event{watch_event_type::error, status(410, "Expired")};
+      return error_event(410, "Expired");
     }
     if (cursor < log.size()) {
       const record& r = log[cursor++];
@@ -150,9 +151,7 @@ struct fake_api {
     }
     if (stream_rv < rv) {
       stream_rv = rv;
-      json::object b;
-      b["metadata"].emplace_object()["resourceVersion"] = std::to_string(rv);
-      return watch_event{watch_event_type::bookmark, std::move(b)};
+      return bookmark(std::to_string(rv));
     }
     stream_open = false;
     return watch_closed{};
@@ -166,7 +165,7 @@ std::optional<watcher_input> failure_for(const watcher_action& a, fault f) {
   if (std::holds_alternative<start_list>(a)) return list_failed{http_error(500, "InternalError")};
   if (std::holds_alternative<start_watch>(a)) return watch_failed{http_error(503, "ServiceUnavailable")};
   if (std::holds_alternative<carry_on>(a)) {
-    if (f == fault::error_event) return watch_event{watch_event_type::error, status(500, "InternalError")};
+    if (f == fault::error_event) return error_event(500, "InternalError");
     return watch_failed{error(make_error_code(boost::system::errc::timed_out), "no data before the idle deadline")};
   }
   return std::nullopt;
@@ -242,7 +241,7 @@ TEST_CASE("watcher: happy path lists in pages, then watches from the list rv", "
   CHECK(l->limit == 500);
   CHECK(m.state() == watcher_state::listing);
 
-  json::array page1{obj("a", 5), obj("b", 6), json::value("not an object")};
+  std::vector<object_ptr> page1{obj("a", 5), obj("b", 6), nullptr};
   st = m.handle(list_page{page1, "tok1", "10"}, t0);
   CHECK(std::holds_alternative<std::monostate>(st.effect));  // nothing until the list is complete
   l = std::get_if<start_list>(&st.action);
@@ -250,7 +249,7 @@ TEST_CASE("watcher: happy path lists in pages, then watches from the list rv", "
   CHECK(l->continue_token == "tok1");
   CHECK_FALSE(m.synced());
 
-  st = m.handle(list_page{json::array{obj("c", 7)}, "", "10"}, t0);
+  st = m.handle(list_page{{obj("c", 7)}, "", "10"}, t0);
   auto* r = std::get_if<restarted>(&st.effect);
   REQUIRE(r);
   CHECK(r->objects.size() == 3);  // the malformed item was dropped
@@ -274,9 +273,7 @@ TEST_CASE("watcher: happy path lists in pages, then watches from the list rv", "
   st = m.handle(watch_event{watch_event_type::deleted, obj("b", 13)}, t0 + 3s);
   REQUIRE(std::holds_alternative<deleted>(st.effect));
   CHECK(name_of(std::get<deleted>(st.effect).object) == "b");
-  json::object bm;
-  bm["metadata"].emplace_object()["resourceVersion"] = "20";
-  st = m.handle(watch_event{watch_event_type::bookmark, bm}, t0 + 4s);
+  st = m.handle(bookmark("20"), t0 + 4s);
   CHECK(std::holds_alternative<std::monostate>(st.effect));
   CHECK(m.resource_version() == "20");
 
@@ -289,20 +286,18 @@ TEST_CASE("watcher: happy path lists in pages, then watches from the list rv", "
     CHECK(m.stats().relists == 0);
   }
   SECTION("410 as an ERROR event relists from scratch at once") {
-    st = m.handle(watch_event{watch_event_type::error, status(410, "Expired")}, t0 + 5s);
+    st = m.handle(error_event(410, "Expired"), t0 + 5s);
     l = std::get_if<start_list>(&st.action);
     REQUIRE(l);
     CHECK(l->continue_token.empty());
     CHECK(m.stats().relists == 1);
   }
   SECTION("an ERROR event with reason Gone but no code also relists") {
-    json::object s;
-    s["reason"] = "Gone";
-    st = m.handle(watch_event{watch_event_type::error, s}, t0 + 5s);
+    st = m.handle(error_event(0, "Gone"), t0 + 5s);
     CHECK(std::holds_alternative<start_list>(st.action));
   }
   SECTION("any other ERROR event backs off, then resumes the watch from the rv") {
-    st = m.handle(watch_event{watch_event_type::error, status(500, "InternalError")}, t0 + 5s);
+    st = m.handle(error_event(500, "InternalError"), t0 + 5s);
     auto* b = std::get_if<backoff_wait>(&st.action);
     REQUIRE(b);
     CHECK(b->delay >= 800ms);
@@ -335,14 +330,14 @@ TEST_CASE("watcher: watch timeouts are jittered in [300, 600) s", "[watcher]") {
 TEST_CASE("watcher: an expired continue token restarts the list from scratch", "[watcher]") {
   watcher_machine m;
   (void)m.start(t0);
-  auto st = m.handle(list_page{json::array{obj("a", 1)}, "tok", "10"}, t0);
+  auto st = m.handle(list_page{{obj("a", 1)}, "tok", "10"}, t0);
   REQUIRE(std::holds_alternative<start_list>(st.action));
   SECTION("410 mid-pagination: the pages so far are discarded") {
     st = m.handle(list_failed{http_error(410, "Expired")}, t0);
     auto* l = std::get_if<start_list>(&st.action);
     REQUIRE(l);
     CHECK(l->continue_token.empty());
-    st = m.handle(list_page{json::array{obj("b", 20)}, "", "20"}, t0);
+    st = m.handle(list_page{{obj("b", 20)}, "", "20"}, t0);
     auto* r = std::get_if<restarted>(&st.effect);
     REQUIRE(r);
     REQUIRE(r->objects.size() == 1);
@@ -355,7 +350,7 @@ TEST_CASE("watcher: an expired continue token restarts the list from scratch", "
     auto* l = std::get_if<start_list>(&st.action);
     REQUIRE(l);
     CHECK(l->continue_token == "tok");
-    st = m.handle(list_page{json::array{obj("b", 2)}, "", "10"}, t0 + 2s);
+    st = m.handle(list_page{{obj("b", 2)}, "", "10"}, t0 + 2s);
     auto* r = std::get_if<restarted>(&st.effect);
     REQUIRE(r);
     CHECK(r->objects.size() == 2);
@@ -367,7 +362,7 @@ TEST_CASE("watcher: an expired continue token restarts the list from scratch", "
     auto* l = std::get_if<start_list>(&st.action);
     REQUIRE(l);
     CHECK(l->continue_token.empty());
-    st = m.handle(list_page{json::array{obj("z", 30)}, "", "30"}, t0 + 2s);
+    st = m.handle(list_page{{obj("z", 30)}, "", "30"}, t0 + 2s);
     auto* r = std::get_if<restarted>(&st.effect);
     REQUIRE(r);
     CHECK(r->objects.size() == 1);
@@ -382,13 +377,13 @@ TEST_CASE("watcher: repeated 410s back off instead of relisting in a loop", "[wa
   REQUIRE(std::holds_alternative<start_list>(st.action));
   st = m.handle(list_page{{}, "", "11"}, t0);
   st = m.handle(watch_opened{}, t0);
-  st = m.handle(watch_event{watch_event_type::error, status(410, "Expired")}, t0);
+  st = m.handle(error_event(410, "Expired"), t0);
   REQUIRE(std::holds_alternative<backoff_wait>(st.action));  // second 410 without progress
   st = m.handle(backoff_elapsed{}, t0 + 1s);
   REQUIRE(std::holds_alternative<start_list>(st.action));
   st = m.handle(list_page{{}, "", "12"}, t0 + 1s);
   st = m.handle(watch_event{watch_event_type::added, obj("a", 13)}, t0 + 2s);  // progress
-  st = m.handle(watch_event{watch_event_type::error, status(410, "Expired")}, t0 + 3s);
+  st = m.handle(error_event(410, "Expired"), t0 + 3s);
   CHECK(std::holds_alternative<start_list>(st.action));  // first 410 after progress: at once
   CHECK(m.stats().relists == 3);
 }
@@ -465,7 +460,7 @@ TEST_CASE("watcher: inputs out of place are ignored", "[watcher]") {
   CHECK(m.stats().ignored == 4);
   CHECK(m.state() == watcher_state::listing);
   SECTION("a final page without an rv is a failure, not a watch from 'now'") {
-    st = m.handle(list_page{json::array{obj("a", 1)}, "", ""}, t0);
+    st = m.handle(list_page{{obj("a", 1)}, "", ""}, t0);
     CHECK(std::holds_alternative<backoff_wait>(st.action));
     CHECK_FALSE(m.synced());
   }

@@ -346,3 +346,13 @@ TEST_CASE("events.k8s.io/v1 shows core Events under their new field names", "[ap
   CHECK(ev.at("note") == "hello");
   CHECK(ev.at("regarding").at("name") == "x");
 }
+
+TEST_CASE("dependents created for an owner that no longer exists are collected", "[apiserver][gc]") {
+  apiserver api;
+  auto r = call(api, "POST", "/api/v1/namespaces/default/configmaps",
+                R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"late","ownerReferences":[
+                   {"apiVersion":"v1","kind":"ConfigMap","name":"gone","uid":"00000000-0000-4000-8000-000000000000"}]}})");
+  REQUIRE(r.status == 201);
+  api.run_background_until_idle();
+  CHECK(call(api, "GET", "/api/v1/namespaces/default/configmaps/late").status == 404);
+}

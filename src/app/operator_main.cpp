@@ -1,0 +1,160 @@
+// langop-operator: flags, wiring, signals. Everything else lives in the library.
+#include "langop/core/flags.hpp"
+#include "langop/core/log.hpp"
+#include "langop/kube/client.hpp"
+#include "langop/kube/config_loader.hpp"
+#include "langop/obs/registry.hpp"
+#include "langop/runtime/manager.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <iostream>
+
+namespace {
+
+struct operator_flags {
+  std::string kubeconfig;
+  std::string context;
+  std::string watch_namespace;
+  std::string metrics_bind = ":8080";
+  std::string health_bind = ":8081";
+  bool leader_elect = false;
+  std::string leader_namespace;
+  std::string leader_id = "langop-operator";
+  std::chrono::milliseconds lease_duration{15000};
+  std::chrono::milliseconds renew_deadline{10000};
+  std::chrono::milliseconds retry_period{2000};
+  long long concurrency = 16;
+  long long max_in_flight = 64;
+  std::string log_level = "info";
+  std::string log_format = "json";
+  std::chrono::milliseconds shutdown_grace{10000};
+  std::chrono::milliseconds connect_timeout{60000};
+};
+
+void define(langop::flag_set& f, operator_flags& o) {
+  f.add_string("kubeconfig", &o.kubeconfig,
+               "path to a kubeconfig (else $KUBECONFIG, else the in-cluster service account, else ~/.kube/config)");
+  f.add_string("context", &o.context, "kubeconfig context to use (default: current-context)");
+  f.add_string("namespace", &o.watch_namespace, "watch only this namespace (default: all namespaces)",
+               "WATCH_NAMESPACE");
+  f.add_string("metrics-bind-address", &o.metrics_bind, "address for /metrics (\"0\" disables)");
+  f.add_string("health-probe-bind-address", &o.health_bind, "address for /healthz and /readyz (\"0\" disables)");
+  f.add_bool("leader-elect", &o.leader_elect, "elect a leader on a Lease so only one replica reconciles");
+  f.add_string("leader-election-namespace", &o.leader_namespace,
+               "namespace of the leader Lease (default: the in-cluster namespace, else \"default\")",
+               "POD_NAMESPACE");
+  f.add_string("leader-election-id", &o.leader_id, "name of the leader Lease");
+  f.add_duration("leader-election-lease-duration", &o.lease_duration, "how long a lease is valid without renewal");
+  f.add_duration("leader-election-renew-deadline", &o.renew_deadline, "how long the leader retries renewing");
+  f.add_duration("leader-election-retry-period", &o.retry_period, "time between election attempts");
+  f.add_int("concurrency", &o.concurrency, "reconciles in flight per kind");
+  f.add_int("max-requests-in-flight", &o.max_in_flight, "API requests in flight at once (watches excluded)");
+  f.add_string("log-level", &o.log_level, "debug, info, warn or error", "LOG_LEVEL");
+  f.add_string("log-format", &o.log_format, "json or text", "LOG_FORMAT");
+  f.add_duration("shutdown-grace", &o.shutdown_grace, "how long SIGTERM waits for reconciles in flight");
+  f.add_duration("connect-timeout", &o.connect_timeout, "how long start-up waits for the API server");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace langop;
+  operator_flags o;
+  flag_set flags("langop-operator",
+                 "Runs AI agents, LLM gateways and MCP tool servers as Kubernetes resources (langop.io/v1alpha1).");
+  define(flags, o);
+  if (auto r = flags.parse(std::vector<std::string>(argv + 1, argv + argc)); !r) {
+    std::cerr << "langop-operator: " << r.error().message << "\n";
+    return 2;
+  }
+  if (flags.help_requested()) {
+    std::cout << flags.usage();
+    return 0;
+  }
+  log::level level;
+  log::format format;
+  if (!log::parse_level(o.log_level, level) || !log::parse_format(o.log_format, format)) {
+    std::cerr << "langop-operator: --log-level must be debug|info|warn|error, --log-format json|text\n";
+    return 2;
+  }
+  if (o.concurrency < 1 || o.max_in_flight < 1) {
+    std::cerr << "langop-operator: --concurrency and --max-requests-in-flight must be at least 1\n";
+    return 2;
+  }
+  log::logger logger(level, format);
+
+  kube::load_options load;
+  load.kubeconfig_flag = o.kubeconfig;
+  load.context = o.context;
+  auto cfg = kube::load_cluster_config(load);
+  if (!cfg) {
+    logger.error("cannot configure the Kubernetes client", {{"error", cfg.error().message}});
+    return 1;
+  }
+
+  boost::asio::io_context ioc{1};
+  obs::registry metrics;
+  kube::client_options client_opts;
+  client_opts.max_requests_in_flight = static_cast<std::size_t>(o.max_in_flight);
+  client_opts.observer = runtime::api_request_metrics(metrics);
+  auto client = kube::client::create(ioc.get_executor(), *cfg, client_opts);
+  if (!client) {
+    logger.error("cannot configure the Kubernetes client", {{"error", client.error().message}});
+    return 1;
+  }
+
+  runtime::manager_options mo;
+  mo.watch_namespace = o.watch_namespace;
+  mo.metrics_bind_address = o.metrics_bind;
+  mo.health_bind_address = o.health_bind;
+  mo.leader_elect = o.leader_elect;
+  mo.leader.lease_name = o.leader_id;
+  mo.leader.lease_namespace = !o.leader_namespace.empty() ? o.leader_namespace
+                              : cfg->default_namespace.empty() ? "default"
+                                                               : cfg->default_namespace;
+  mo.leader.config.identity = runtime::default_identity();
+  mo.leader.config.lease_duration = std::chrono::duration_cast<std::chrono::seconds>(o.lease_duration);
+  mo.leader.config.renew_deadline = std::chrono::duration_cast<std::chrono::seconds>(o.renew_deadline);
+  mo.leader.config.retry_period = std::chrono::duration_cast<std::chrono::seconds>(o.retry_period);
+  if (auto why = runtime::validate(mo.leader.config); why && o.leader_elect) {
+    std::cerr << "langop-operator: leader election settings: " << *why << "\n";
+    return 2;
+  }
+  mo.shutdown_grace = o.shutdown_grace;
+  runtime::manager mgr(ioc.get_executor(), **client, metrics, mo, logger);
+  (void)o.concurrency;  // used by the controllers registered here (none yet: see the controllers issue)
+
+  logger.info("langop-operator starting", {{"apiServer", cfg->source}, {"identity", mo.leader.config.identity}});
+  int exit_code = 0;
+  boost::asio::co_spawn(
+      ioc,
+      [&]() -> boost::asio::awaitable<void> {
+        auto started = co_await mgr.start(std::chrono::duration_cast<std::chrono::seconds>(o.connect_timeout));
+        if (!started) {
+          logger.error("langop-operator cannot start", {{"error", started.error().message}});
+          exit_code = 1;
+          co_await mgr.shutdown();
+          ioc.stop();
+        }
+      },
+      boost::asio::detached);
+
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int sig) {
+    if (ec) return;
+    logger.info("signal received", {{"signal", sig}});
+    boost::asio::co_spawn(
+        ioc,
+        [&]() -> boost::asio::awaitable<void> {
+          co_await mgr.shutdown();
+          ioc.stop();
+        },
+        boost::asio::detached);
+  });
+  ioc.run();
+  return exit_code;
+}
