@@ -93,7 +93,7 @@ TEST_CASE("client verbs and typed errors", "[kube][client][integration]") {
   CHECK(removed);
 }
 
-TEST_CASE("429 with Retry-After is retried; errors without it are returned at once", "[kube][client][integration]") {
+TEST_CASE("429 with Retry-After is retried, errors without it are returned at once", "[kube][client][integration]") {
   local_cluster cluster;
   test_http admin("127.0.0.1", cluster.port());
   operator_side op(cluster);
@@ -117,7 +117,7 @@ TEST_CASE("429 with Retry-After is retried; errors without it are returned at on
   CHECK(failed.error().message.find("injected fault") != std::string::npos);
 }
 
-TEST_CASE("watch streams deliver events; a silent stream hits its idle deadline", "[kube][client][integration]") {
+TEST_CASE("watch streams deliver events, a silent stream hits its idle deadline", "[kube][client][integration]") {
   local_cluster cluster;
   operator_side op(cluster);
   std::vector<std::string> lines;

@@ -112,7 +112,7 @@ TEST_CASE("kubectl: patch merge/json/status, wait for a condition, explain", "[k
   CHECK(explained.find("size") != std::string::npos);
 }
 
-TEST_CASE("kubectl: delete waits on finalizers; watch sees changes", "[kubectl]") {
+TEST_CASE("kubectl: delete waits on finalizers, watch sees changes", "[kubectl]") {
   local_cluster c;
   install_widgets(c);
   ok(c, {"apply", "-f", fixture_path("localapi/widget.yaml")});
@@ -173,7 +173,7 @@ spec:
   CHECK(jsonu::get_int(ok_json(c, {"get", "deploy", "web", "-o", "json"}), {"spec", "replicas"}) == 3);
 }
 
-TEST_CASE("kubectl over TLS with a bearer token; a wrong token is refused", "[kubectl][tls]") {
+TEST_CASE("kubectl over TLS with a bearer token, a wrong token is refused", "[kubectl][tls]") {
   local_cluster c({.tls = true, .token = "t0ken"});
   ok(c, {"get", "namespaces"});
   auto r = kubectl(c, {"--token=wrong", "get", "namespaces"});

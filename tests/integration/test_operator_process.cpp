@@ -62,7 +62,7 @@ bool eventually(Pred pred, std::chrono::milliseconds limit) {
 
 }  // namespace
 
-TEST_CASE("two operators elect one leader; SIGKILL hands over; SIGTERM releases the lease",
+TEST_CASE("two operators elect one leader, SIGKILL hands over, SIGTERM releases the lease",
           "[runtime][leader][process]") {
   local_cluster cluster;
   const std::vector<std::string> election{"--leader-elect", "--leader-election-lease-duration=4s",

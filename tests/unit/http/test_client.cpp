@@ -405,7 +405,7 @@ class scripted_resolver final : public http::resolver {
 };
 }  // namespace
 
-TEST_CASE("the resolver is pluggable; its failures surface as values", "[http]") {
+TEST_CASE("the resolver is pluggable, its failures surface as values", "[http]") {
   asio::io_context io;
   auto ep = http::endpoint::make(false, "api.cluster.invalid", 6443);
   REQUIRE(ep);

@@ -157,7 +157,7 @@ TEST_CASE("stream: destroying the stream mid-read is safe", "[http]") {
       5s);
 }
 
-TEST_CASE("stream: error statuses expose the Status body; long lines are bounded", "[http]") {
+TEST_CASE("stream: error statuses expose the Status body, long lines are bounded", "[http]") {
   asio::io_context io;
   test::test_http_server server(io.get_executor(), watch_script);
   auto ep = http::endpoint::from_url(server.url());

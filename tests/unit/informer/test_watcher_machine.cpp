@@ -310,7 +310,7 @@ TEST_CASE("watcher: happy path lists in pages, then watches from the list rv", "
   }
 }
 
-TEST_CASE("watcher: watch timeouts are jittered in [300, 600) s", "[watcher]") {
+TEST_CASE("watcher: watch timeouts are jittered between 300 and 600 s", "[watcher]") {
   std::set<std::uint32_t> seen;
   for (std::uint64_t seed = 0; seed < 30; ++seed) {
     watcher_options o;
