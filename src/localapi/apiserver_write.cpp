@@ -200,8 +200,6 @@ api_response apiserver::commit_write(write_ctx& ctx, const object_ptr& old, json
   } else if (t.status_subresource && !(t.group.empty() && t.kind == "Namespace")) {
     candidate.erase("status");
   }
-  auto& m = metadata_of(candidate);
-
   // Custom resources: prune, default, validate against the CRD schema.
   std::vector<status_cause> causes;
   if (t.schema) {
@@ -231,6 +229,9 @@ api_response apiserver::commit_write(write_ctx& ctx, const object_ptr& old, json
   const std::string name(meta_string(candidate, "name"));
   if (!causes.empty()) return error_response(invalid(t.kind, t.group, name, std::move(causes)));
 
+  // Taken only now: pruning and defaulting may rehash the top-level object and move
+  // "metadata", which would leave an earlier reference dangling.
+  auto& m = metadata_of(candidate);
   if (uses_generation(t)) {
     std::int64_t gen = 1;
     if (old) {

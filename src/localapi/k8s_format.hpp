@@ -4,6 +4,7 @@
 #pragma once
 
 #include "langop/core/json.hpp"
+#include "langop/kube/quantity.hpp"
 
 #include <optional>
 #include <string>
@@ -25,14 +26,9 @@ namespace langop::localapi::detail {
 [[nodiscard]] bool is_ip_address(std::string_view v);
 [[nodiscard]] bool is_cidr(std::string_view v);
 
-// Kubernetes resource.Quantity, enough to compare values ("500m" < "1", "1Gi" == "1024Mi").
-[[nodiscard]] std::optional<long double> parse_quantity(std::string_view q);
-
-// resource.Quantity's canonical text, as the server writes every quantity back
-// ("1000m" -> "1", "0.5" -> "500m", "1.5Gi" -> "1536Mi", "1000" -> "1k"). Values finer
-// than nano round up; `round_to_milli` applies SetDefaults_ResourceList's milli round-up.
-// nullopt when `q` does not parse (it is then left for validation to report).
-[[nodiscard]] std::optional<std::string> canonical_quantity(std::string_view q, bool round_to_milli = false);
+// resource.Quantity parsing and canonical text live in langop/kube/quantity.hpp.
+using kube::canonical_quantity;
+using kube::parse_quantity;
 
 // Go fmt "%#v"-style renderings used in field.Invalid values.
 [[nodiscard]] std::string go_string_map(const json::value* labels);        // map[string]string{"a":"b"}

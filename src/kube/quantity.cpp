@@ -1,13 +1,13 @@
 // resource.Quantity arithmetic (PURE): parsing for comparisons, and the canonical text
 // kube-apiserver writes back for every quantity it stores.
-#include "k8s_format.hpp"
+#include "langop/kube/quantity.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
 
-namespace langop::localapi::detail {
+namespace langop::kube {
 namespace {
 
 bool digit(char c) { return c >= '0' && c <= '9'; }
@@ -200,4 +200,4 @@ std::optional<std::string> canonical_quantity(std::string_view q, bool round_to_
   return number + "e" + std::to_string(scale);
 }
 
-}  // namespace langop::localapi::detail
+}  // namespace langop::kube
