@@ -1,4 +1,5 @@
 // langop-operator: flags, wiring, signals. Everything else lives in the library.
+#include "langop/controllers/controllers.hpp"
 #include "langop/core/flags.hpp"
 #include "langop/core/log.hpp"
 #include "langop/kube/client.hpp"
@@ -33,6 +34,8 @@ struct operator_flags {
   std::string log_format = "json";
   std::chrono::milliseconds shutdown_grace{10000};
   std::chrono::milliseconds connect_timeout{60000};
+  std::chrono::milliseconds dns_min_refresh{30000};
+  std::string dns_servers;
 };
 
 void define(langop::flag_set& f, operator_flags& o) {
@@ -57,6 +60,10 @@ void define(langop::flag_set& f, operator_flags& o) {
   f.add_string("log-format", &o.log_format, "json or text", "LOG_FORMAT");
   f.add_duration("shutdown-grace", &o.shutdown_grace, "how long SIGTERM waits for reconciles in flight");
   f.add_duration("connect-timeout", &o.connect_timeout, "how long start-up waits for the API server");
+  f.add_duration("dns-min-refresh", &o.dns_min_refresh,
+                 "shortest interval between lookups of an egress DNS name (records' TTLs are honoured above it)");
+  f.add_string("dns-servers", &o.dns_servers,
+               "comma-separated DNS servers (ip[:port]) for egress names (default: /etc/resolv.conf)", "LANGOP_DNS_SERVERS");
 }
 
 }  // namespace
@@ -126,7 +133,16 @@ int main(int argc, char** argv) {
   }
   mo.shutdown_grace = o.shutdown_grace;
   runtime::manager mgr(ioc.get_executor(), **client, metrics, mo, logger);
-  (void)o.concurrency;  // used by the controllers registered here (none yet: see the controllers issue)
+  controllers::controllers_options co;
+  co.concurrency = static_cast<std::size_t>(o.concurrency);
+  co.dns_min_refresh = std::chrono::duration_cast<std::chrono::seconds>(o.dns_min_refresh);
+  for (std::size_t start = 0; start < o.dns_servers.size();) {
+    auto comma = o.dns_servers.find(',', start);
+    if (comma == std::string::npos) comma = o.dns_servers.size();
+    if (comma > start) co.dns_servers.push_back(o.dns_servers.substr(start, comma - start));
+    start = comma + 1;
+  }
+  controllers::operator_controllers reconcilers(ioc.get_executor(), mgr, co, logger);
 
   logger.info("langop-operator starting", {{"apiServer", cfg->source}, {"identity", mo.leader.config.identity}});
   int exit_code = 0;

@@ -114,6 +114,15 @@ struct informer::state : std::enable_shared_from_this<state> {
   }
   bool was_synced = false;
 
+  result<object_ptr> ingest(cjson::document doc, std::size_t raw_size) {
+    if (opts.transform) {
+      auto t = opts.transform(std::move(doc), *keys);
+      if (!t) return t.error();
+      doc = std::move(*t);
+    }
+    return cached_object::from_document(std::move(doc), raw_size);
+  }
+
   net::awaitable<watcher_input> list(const start_list& l) {
     kube::list_options o;
     o.limit = l.limit;
@@ -132,7 +141,7 @@ struct informer::state : std::enable_shared_from_this<state> {
     // Item boundaries are not kept by the one-pass decoder: attribute the page's bytes evenly.
     const std::size_t share = page->items.empty() ? 0 : body->size() / page->items.size();
     for (auto& doc : page->items) {
-      auto obj = cached_object::from_document(std::move(doc), share);
+      auto obj = ingest(std::move(doc), share);
       if (obj) out.items.push_back(std::move(*obj));
       else log.warn("list item dropped", {{"kind", resource.kind}, {"error", obj.error().message}});
     }
@@ -185,7 +194,7 @@ struct informer::state : std::enable_shared_from_this<state> {
                                              {"reason", out.error_reason},
                                              {"message", root.find("message").as_string()}});
     } else {
-      auto obj = cached_object::from_document(std::move(ev->object), line->size());
+      auto obj = ingest(std::move(ev->object), line->size());
       if (!obj) {
         stream.reset();
         co_return watch_failed{decode_error("watch " + resource.plural, obj.error())};

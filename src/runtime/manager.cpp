@@ -176,12 +176,26 @@ manager::~manager() {
   if (st_->health_server) st_->health_server->stop();
 }
 
-informer::informer& manager::informer_for(const kube::resource& r) {
+informer::informer& manager::informer_for(const kube::resource& r, std::string_view label_selector) {
   auto id = resource_id(r);
+  if (!label_selector.empty()) id.append("?").append(label_selector);
+  auto opts = st_->opts.informer;
+  if (!label_selector.empty()) opts.label_selector = std::string(label_selector);
+  return make_informer(std::move(id), r, std::move(opts));
+}
+
+informer::informer& manager::informer_for_transformed(const kube::resource& r,
+                                                      decltype(informer::informer_options::transform) transform) {
+  auto opts = st_->opts.informer;
+  opts.transform = std::move(transform);
+  return make_informer(resource_id(r) + "#transformed", r, std::move(opts));
+}
+
+informer::informer& manager::make_informer(std::string id, const kube::resource& r, informer::informer_options opts) {
   auto it = st_->informers.find(id);
   if (it != st_->informers.end()) return *it->second;
   auto inf = std::make_unique<informer::informer>(st_->ex, st_->client, r, r.namespaced ? st_->opts.watch_namespace : "",
-                                                  st_->keys, st_->opts.informer,
+                                                  st_->keys, std::move(opts),
                                                   st_->log.with({{"component", "informer"}}), &st_->metrics);
   auto& ref = *inf;
   st_->informers.emplace(std::move(id), std::move(inf));

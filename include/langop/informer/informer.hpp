@@ -35,6 +35,9 @@ struct informer_options {
   std::chrono::seconds idle_timeout{150};
   std::string label_selector;
   std::string field_selector;
+  // Rewrites each object before it is cached (e.g. blanks Secret values, so key material
+  // never sits in the operator's memory longer than one decode). Null: stored as decoded.
+  std::function<result<cjson::document>(cjson::document, cjson::key_table&)> transform;
 };
 
 // Called after the store applied `c` (never for `unchanged`).

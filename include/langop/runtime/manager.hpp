@@ -54,8 +54,13 @@ class manager final {
   manager& operator=(const manager&) = delete;
 
   // The shared informer for a resource in the watched namespace (created on first use;
-  // controllers that need the same kind share one cache and one watch).
-  informer::informer& informer_for(const kube::resource& r);
+  // controllers that need the same kind share one cache and one watch). A label selector
+  // narrows the cache to matching objects (children carry app.kubernetes.io/managed-by).
+  informer::informer& informer_for(const kube::resource& r, std::string_view label_selector = {});
+  // An informer of its own whose objects are rewritten before caching (Secrets: values
+  // blanked). Shared only with other callers of this function for the same resource.
+  informer::informer& informer_for_transformed(const kube::resource& r,
+                                               decltype(informer::informer_options::transform) transform);
   // A controller, started and stopped by the manager.
   controller& add_controller(controller_options options, reconcile_fn reconcile);
 
@@ -79,6 +84,7 @@ class manager final {
   struct state;
 
  private:
+  informer::informer& make_informer(std::string id, const kube::resource& r, informer::informer_options opts);
   std::shared_ptr<state> st_;
 };
 

@@ -1,0 +1,198 @@
+// LanguageAgent (SPEC 1.6, 1.10): resolves references, applies the children (config
+// ConfigMap, Deployment or CronJob, workspace PVC, egress NetworkPolicy) and reports the
+// workload's state. Synthesis (1.9) writes "<name>-code"; this controller only reads its
+// hash into the pod's config hash, so new code rolls the pods.
+#include "agent_resolve.hpp"
+#include "agent_status.hpp"
+#include "child_events.hpp"
+#include "egress_dns.hpp"
+#include "langop/cjson/serialize.hpp"
+#include "langop/controllers/kinds.hpp"
+#include "langop/resources/common.hpp"
+#include "langop/resources/egress.hpp"
+#include "langop/runtime/manager.hpp"
+#include "reconcile_common.hpp"
+
+namespace langop::controllers {
+
+namespace net = boost::asio;
+
+namespace {
+
+resources::config_hash_extra hash_extra(const shared& s, const informer::cached_object& agent,
+                                        const resources::agent_inputs& in) {
+  resources::config_hash_extra extra;
+  for (const auto& name : resources::agent_pod_references(in).secrets) {
+    auto sec = s.secrets->store().get(agent.ns(), name);
+    extra.secret_versions[name] = sec ? std::string(sec->resource_version()) : "";
+  }
+  if (auto code = s.configmaps->store().get(agent.ns(), resources::agent_code_config_map_name(agent.name())))
+    extra.code_hash = resources::content_hash(cjson::to_json((*code)["data"]));
+  return extra;
+}
+
+std::string join(const std::vector<std::string>& list) {
+  std::string out;
+  for (std::size_t i = 0; i < list.size(); ++i) out += (i ? "; " : "") + list[i];
+  return out;
+}
+
+// Pending/Failed before any child is written: nothing runs until the references do.
+net::awaitable<result<runtime::action>> report_unresolved(shared& s, const informer::cached_object& obj,
+                                                          const agent_resolution& r) {
+  const bool failed = !r.failed.empty();
+  const std::string message = (failed ? "Invalid: " : "Waiting for ") + join(failed ? r.failed : r.pending);
+  const std::string phase = failed ? "Failed" : "Pending";
+  record_phase_change(s, obj, phase, message, failed);
+  auto status = status_for(obj, phase, false, failed ? "InvalidSpec" : "ReferencesNotReady", message);
+  auto w = co_await write_status(s.client, kinds::agent, obj, std::move(status));
+  if (!w) co_return w.error();
+  // Referenced objects reach this agent through watches and indexes: no timer needed.
+  co_return runtime::action::done();
+}
+
+// Deprecated spellings and dropped env entries are the user's to fix: Warning events
+// (aggregated, so repeated reconciles do not storm).
+void warn_about_spec(shared& s, const informer::cached_object& obj, const resources::agent_inputs& in) {
+  auto mode = obj["spec"].find("executionMode").as_string();
+  if (resources::is_deprecated_execution_mode(mode))
+    s.events.warning(target_of(obj), "DeprecatedField",
+                     "executionMode \"" + std::string(mode) + "\" is deprecated; use \"" +
+                         std::string(resources::normalize_execution_mode(mode)) + "\"");
+  for (const auto& name : resources::shadowed_user_env(in))
+    s.events.warning(target_of(obj), "EnvIgnored",
+                     "spec.env " + name + " is set by langop (the agent env contract) and was ignored");
+}
+
+// Egress DNS names of the agent and of its sidecar tools (their traffic leaves from the
+// agent's pods, so the agent's policy must allow it).
+std::vector<std::string> egress_names(const agent_resolution& r) {
+  auto names = resources::egress_dns_names(object_at(r.agent, "spec"));
+  for (const auto& t : r.resolved_tools)
+    if (t.mode == resources::tool_mode::sidecar && t.tool)
+      for (auto& n : resources::egress_dns_names(object_at(*t.tool, "spec"))) names.push_back(std::move(n));
+  return names;
+}
+
+json::object agent_network_policy(const agent_resolution& r, const egress_resolution& dns) {
+  json::array extra;
+  for (const auto& t : r.resolved_tools)
+    if (t.mode == resources::tool_mode::sidecar && t.tool)
+      for (auto& rule : resources::egress_rules(object_at(*t.tool, "spec"), dns.addresses))
+        extra.push_back(std::move(rule));
+  return resources::egress_network_policy(r.agent, r.peers, dns.addresses, extra);
+}
+
+condition egress_condition(const egress_resolution& dns) {
+  if (dns.unresolved.empty()) return {"EgressResolved", true, "Resolved", "Every egress DNS name resolved"};
+  return {"EgressResolved", false, "LookupFailed", "Unresolved egress names (last known addresses kept): " +
+                                                       join(dns.unresolved)};
+}
+
+net::awaitable<result<void>> apply_agent_children(shared& s, const informer::cached_object& obj,
+                                                  const agent_resolution& r, const resources::agent_inputs& in, const egress_resolution& dns) {
+  const auto hash = resources::agent_config_hash(in, hash_extra(s, obj, in));
+  if (auto w = co_await apply_child(s, obj, kinds::configmaps, *s.configmaps, resources::agent_config_map(in)); !w)
+    co_return w.error();
+  if (auto pvc = resources::agent_workspace_pvc(in)) {
+    if (auto w = co_await apply_child(s, obj, kinds::pvcs, *s.pvcs, std::move(*pvc)); !w) co_return w.error();
+  }
+  // The PVC of a workspace turned off is kept: it holds the user's data.
+  const bool scheduled = resources::agent_is_scheduled(r.agent);
+  if (scheduled) {
+    if (auto w = co_await remove_child(s, obj, kinds::deployments, *s.deployments, obj.ns(),
+                                       resources::agent_deployment_name(obj.name()));
+        !w)
+      co_return w.error();
+    if (auto w = co_await apply_child(s, obj, kinds::cronjobs, *s.cronjobs, resources::agent_cronjob(in, hash)); !w)
+      co_return w.error();
+  } else {
+    if (auto w = co_await remove_child(s, obj, kinds::cronjobs, *s.cronjobs, obj.ns(),
+                                       resources::agent_cronjob_name(obj.name()));
+        !w)
+      co_return w.error();
+    if (auto w = co_await apply_child(s, obj, kinds::deployments, *s.deployments,
+                                      resources::agent_deployment(in, hash));
+        !w)
+      co_return w.error();
+  }
+  if (auto w = co_await apply_child(s, obj, kinds::network_policies, *s.network_policies,
+                                    agent_network_policy(r, dns));
+      !w)
+    co_return w.error();
+  co_return result<void>{};
+}
+
+reconcile_result reconcile_agent(std::shared_ptr<shared> sp, std::string key) {
+  shared& s = *sp;
+  auto [ns, name] = split_key(key);
+  auto obj = s.agents->store().get(ns, name);
+  if (!obj || obj->deleting()) co_return runtime::action::done();  // children go with ownerReferences
+
+  const agent_resolution r = resolve_agent(s, *obj);
+  if (!r.pending.empty() || !r.failed.empty()) co_return co_await report_unresolved(s, *obj, r);
+  const auto in = r.inputs();
+  warn_about_spec(s, *obj, in);
+
+  const auto dns = co_await s.dns->resolve(egress_names(r));
+  if (auto w = co_await apply_agent_children(s, *obj, r, in, dns); !w) co_return w.error();
+
+  auto state = agent_workload_state(s, *obj);
+  std::vector<condition> extra;
+  if (dns.refresh.count() > 0 || !dns.unresolved.empty()) extra.push_back(egress_condition(dns));
+  record_phase_change(s, *obj, state.phase, state.message, false);
+  auto status = status_for(*obj, state.phase, state.ready, state.reason, state.message, std::move(extra),
+                           std::move(state.fields));
+  if (auto w = co_await write_status(s.client, kinds::agent, *obj, std::move(status)); !w) co_return w.error();
+  if (dns.refresh.count() > 0) co_return runtime::action::requeue_after(dns.refresh);
+  co_return runtime::action::done();
+}
+
+// Secrets the agent's pods read (env valueFrom, envFrom), for rolling on a Secret change.
+void index_agent_secret_refs(const informer::cached_object& o, informer::index_keys& out) {
+  auto spec = o["spec"];
+  for (auto e : spec.find("env").elements()) {
+    auto n = e.at_path({"valueFrom", "secretKeyRef", "name"}).as_string();
+    if (!n.empty()) out.add(make_key(o.ns(), n));
+  }
+  for (auto e : spec.find("envFrom").elements()) {
+    auto n = e.at_path({"secretRef", "name"}).as_string();
+    if (!n.empty()) out.add(make_key(o.ns(), n));
+  }
+}
+
+// A Job created by an agent's CronJob -> the agent (through the CronJob's owner).
+void map_job(const shared& s, const informer::cached_object& job, const std::function<void(std::string)>& emit) {
+  for (auto ref : job.owner_references().elements()) {
+    if (ref.find("kind").as_string() != "CronJob") continue;
+    auto cj = s.cronjobs->store().get(job.ns(), ref.find("name").as_string());
+    if (!cj) continue;
+    for (auto owner : cj->owner_references().elements())
+      if (owner.find("kind").as_string() == "LanguageAgent") emit(make_key(job.ns(), owner.find("name").as_string()));
+  }
+}
+
+}  // namespace
+
+void setup_agent(shared& s) {
+  s.agents->store().add_index(std::string(index_agent_secrets), index_agent_secret_refs);
+  auto& c = add_kind_controller(s, "languageagent", *s.agents, reconcile_agent);
+  for (auto* inf : {s.configmaps, s.deployments, s.cronjobs, s.pvcs, s.network_policies})
+    c.watch_owned(*inf, "LanguageAgent");
+  auto by_index = [&s](std::string_view index) {
+    return [&s, index](const informer::change& ch, const std::function<void(std::string)>& emit) {
+      emit_both(ch, [&](const informer::cached_object& o) { for_referrers(*s.agents, index, o.key(), emit); });
+    };
+  };
+  c.watch(*s.models, by_index(index_agent_models));
+  c.watch(*s.tools, by_index(index_agent_tools));
+  c.watch(*s.personas, by_index(index_agent_persona));
+  c.watch(*s.secrets, by_index(index_agent_secrets));
+  c.watch(*s.jobs, [&s](const informer::change& ch, const std::function<void(std::string)>& emit) {
+    emit_both(ch, [&](const informer::cached_object& j) { map_job(s, j, emit); });
+  });
+  // The synthesized code ConfigMap is owned by the agent too: watch_owned covers it.
+  watch_clusters(s, c, *s.agents);
+}
+
+}  // namespace langop::controllers

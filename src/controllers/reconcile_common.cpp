@@ -1,0 +1,74 @@
+#include "reconcile_common.hpp"
+
+#include "langop/controllers/kinds.hpp"
+#include "langop/runtime/manager.hpp"
+
+namespace langop::controllers {
+
+namespace net = boost::asio;
+
+runtime::controller& add_kind_controller(shared& s, std::string name, informer::informer& primary,
+                                         reconcile_impl fn) {
+  runtime::controller_options o;
+  o.name = std::move(name);
+  o.concurrency = s.opts.concurrency;
+  auto sp = s.shared_from_this();
+  auto& c = s.mgr.add_controller(o, [sp, fn](std::string key) { return fn(sp, std::move(key)); });
+  c.watch_primary(primary);
+  return c;
+}
+
+void watch_clusters(shared& s, runtime::controller& c, const informer::informer& objects) {
+  c.watch(*s.clusters, [&objects](const informer::change& ch, const std::function<void(std::string)>& emit) {
+    emit_both(ch, [&](const informer::cached_object& cl) {
+      auto ns = cl["spec"].find("namespace").as_string();
+      objects.store().for_each(ns.empty() ? cl.name() : ns, [&](const informer::cached_object& o) { emit(o.key()); });
+    });
+  });
+}
+
+child_kind child_kind_of(const shared& s, std::string_view kind) {
+  if (kind == "ConfigMap") return {&kinds::configmaps, s.configmaps};
+  if (kind == "Service") return {&kinds::services, s.services};
+  if (kind == "Deployment") return {&kinds::deployments, s.deployments};
+  if (kind == "CronJob") return {&kinds::cronjobs, s.cronjobs};
+  if (kind == "PersistentVolumeClaim") return {&kinds::pvcs, s.pvcs};
+  if (kind == "NetworkPolicy") return {&kinds::network_policies, s.network_policies};
+  if (kind == "Ingress") return {&kinds::ingresses, s.ingresses};
+  if (kind == "HorizontalPodAutoscaler") return {&kinds::hpas, s.hpas};
+  if (kind == "PodDisruptionBudget") return {&kinds::pdbs, s.pdbs};
+  if (kind == "ResourceQuota") return {&kinds::resource_quotas, s.quotas};
+  if (kind == "LimitRange") return {&kinds::limit_ranges, s.limit_ranges};
+  if (kind == "Namespace") return {&kinds::namespaces, s.namespaces};
+  return {};
+}
+
+net::awaitable<result<void>> apply_children(shared& s, const informer::cached_object& owner,
+                                            std::vector<json::object> children) {
+  for (auto& child : children) {
+    auto kind = child_kind_of(s, jsonu::get_string(child, "kind"));
+    if (!kind.resource) co_return error(make_error_code(std::errc::invalid_argument), "unknown child kind");
+    if (auto w = co_await apply_child(s, owner, *kind.resource, *kind.cache, std::move(child)); !w)
+      co_return w.error();
+  }
+  co_return result<void>{};
+}
+
+net::awaitable<result<void>> apply_or_remove(shared& s, const informer::cached_object& owner, const kube::resource& r,
+                                             const informer::informer& cache, std::optional<json::object> desired,
+                                             std::string ns, std::string name) {
+  if (desired) co_return co_await apply_child(s, owner, r, cache, std::move(*desired));
+  co_return co_await remove_child(s, owner, r, cache, ns, name);
+}
+
+net::awaitable<result<runtime::action>> report_problem(shared& s, const kube::resource& r,
+                                                       const informer::cached_object& obj, bool waiting,
+                                                       std::string message, std::string phase_error) {
+  const std::string phase = waiting ? "Pending" : phase_error;
+  record_phase_change(s, obj, phase, message, !waiting);
+  auto status = status_for(obj, phase, false, waiting ? "ReferencesNotReady" : "InvalidSpec", message);
+  if (auto w = co_await write_status(s.client, r, obj, std::move(status)); !w) co_return w.error();
+  co_return runtime::action::done();
+}
+
+}  // namespace langop::controllers

@@ -1,0 +1,47 @@
+// Pieces every reconciler repeats: registering a controller, applying a list of children,
+// and reporting a reference problem.
+#pragma once
+
+#include "child_events.hpp"
+#include "setup.hpp"
+
+#include <optional>
+
+namespace langop::controllers {
+
+using reconcile_impl = reconcile_result (*)(std::shared_ptr<shared>, std::string);
+
+// Adds the controller for a kind and makes it reconcile its own objects.
+runtime::controller& add_kind_controller(shared& s, std::string name, informer::informer& primary,
+                                         reconcile_impl fn);
+
+// A LanguageCluster's change reaches every object of `objects` in its namespace (they
+// may name it in spec.cluster).
+void watch_clusters(shared& s, runtime::controller& c, const informer::informer& objects);
+
+// Applies each child (in order) with its kind's resource and cache.
+[[nodiscard]] boost::asio::awaitable<result<void>> apply_children(shared& s, const informer::cached_object& owner,
+                                                                  std::vector<json::object> children);
+
+// Applies `desired` when it has a value, else deletes the child `ns`/`name` if it exists.
+[[nodiscard]] boost::asio::awaitable<result<void>> apply_or_remove(shared& s, const informer::cached_object& owner,
+                                                                   const kube::resource& r,
+                                                                   const informer::informer& cache,
+                                                                   std::optional<json::object> desired,
+                                                                   std::string ns, std::string name);
+
+// Writes a Pending (waiting=true) or Error status with `message` and records the phase
+// change; `phase_error` names the kind's error phase ("Error" or "Failed").
+[[nodiscard]] boost::asio::awaitable<result<runtime::action>> report_problem(shared& s, const kube::resource& r,
+                                                                             const informer::cached_object& obj,
+                                                                             bool waiting, std::string message,
+                                                                             std::string phase_error = "Error");
+
+// The resource and cache for a child kind ("Deployment", "Service", ...).
+struct child_kind {
+  const kube::resource* resource = nullptr;
+  const informer::informer* cache = nullptr;
+};
+[[nodiscard]] child_kind child_kind_of(const shared& s, std::string_view kind);
+
+}  // namespace langop::controllers

@@ -1,0 +1,97 @@
+// What every reconciler shares (internal to the controllers): the client, the event
+// recorder, the informers and the egress DNS cache, plus small helpers for reading keys
+// and cached objects.
+#pragma once
+
+#include "langop/controllers/controllers.hpp"
+#include "langop/controllers/event_recorder.hpp"
+#include "langop/controllers/status.hpp"
+#include "langop/core/error.hpp"
+#include "langop/core/json.hpp"
+#include "langop/informer/informer.hpp"
+#include "langop/runtime/controller.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace langop::kube {
+class client;
+}
+namespace langop::dns {
+class resolver;
+}
+
+namespace langop::controllers {
+
+class egress_dns;
+
+struct shared : std::enable_shared_from_this<shared> {
+  boost::asio::any_io_executor ex;
+  runtime::manager& mgr;
+  kube::client& client;
+  controllers_options opts;
+  log::logger log;
+  event_recorder events;
+  std::unique_ptr<egress_dns> dns;
+
+  // langop kinds
+  informer::informer* clusters = nullptr;
+  informer::informer* models = nullptr;
+  informer::informer* tools = nullptr;
+  informer::informer* personas = nullptr;
+  informer::informer* agents = nullptr;
+  informer::informer* clients = nullptr;
+  // children (app.kubernetes.io/managed-by=langop) and what the controllers read
+  informer::informer* namespaces = nullptr;
+  informer::informer* configmaps = nullptr;
+  informer::informer* services = nullptr;
+  informer::informer* deployments = nullptr;
+  informer::informer* cronjobs = nullptr;
+  informer::informer* jobs = nullptr;
+  informer::informer* pvcs = nullptr;
+  informer::informer* network_policies = nullptr;
+  informer::informer* ingresses = nullptr;
+  informer::informer* hpas = nullptr;
+  informer::informer* pdbs = nullptr;
+  informer::informer* quotas = nullptr;
+  informer::informer* limit_ranges = nullptr;
+  informer::informer* secrets = nullptr;  // values blanked at ingest
+
+  shared(boost::asio::any_io_executor e, runtime::manager& m, kube::client& c, controllers_options o,
+         log::logger l);
+  ~shared();
+};
+
+using reconcile_result = boost::asio::awaitable<result<runtime::action>>;
+
+// "ns/name" -> {ns, name}; "name" -> {"", name}.
+[[nodiscard]] std::pair<std::string, std::string> split_key(std::string_view key);
+[[nodiscard]] std::string make_key(std::string_view ns, std::string_view name);
+
+// The cached object as a json::object (builders take Boost.JSON).
+[[nodiscard]] json::object to_object(const informer::cached_object& o);
+
+// o[key] when it is an object, else an empty object.
+[[nodiscard]] const json::object& object_at(const json::object& o, std::string_view key);
+
+// Ready condition and the whole status in one call (SPEC 1.1 envelope).
+[[nodiscard]] json::object status_for(const informer::cached_object& obj, std::string_view phase, bool ready,
+                                      std::string_view reason, std::string_view message,
+                                      std::vector<condition> extra = {}, json::object fields = {});
+
+// Index: objects filed under "ns/<value>" for each string found at `path` inside every
+// element of the array at `list_path` (or directly at `path` when list_path is empty).
+[[nodiscard]] informer::index_fn ref_index(std::vector<std::string> list_path, std::vector<std::string> path);
+// Emits "ns/name" for every object of `inf` filed under index `index` at `key`.
+void for_referrers(const informer::informer& inf, std::string_view index, std::string_view key,
+                   const std::function<void(std::string)>& emit);
+
+// Phase transitions are events (SPEC 1.1): "Phase changed from X to Y".
+void record_phase_change(shared& s, const informer::cached_object& obj, std::string_view new_phase,
+                         std::string_view message, bool warning);
+
+}  // namespace langop::controllers

@@ -1,0 +1,102 @@
+// LanguageTool (SPEC 1.4): service-mode MCP servers get a Deployment, Service, optional
+// HPA/PDB; sidecar and builtin tools only their ConfigMap (agents run sidecars, task
+// loops run builtins). Every tool gets its egress NetworkPolicy.
+#include "egress_dns.hpp"
+#include "langop/controllers/kinds.hpp"
+#include "langop/resources/egress.hpp"
+#include "langop/resources/tool.hpp"
+#include "reconcile_common.hpp"
+
+namespace langop::controllers {
+
+namespace net = boost::asio;
+
+namespace {
+
+std::string_view mode_name(resources::tool_mode m) {
+  switch (m) {
+    case resources::tool_mode::sidecar: return "sidecar";
+    case resources::tool_mode::builtin: return "builtin";
+    default: return "service";
+  }
+}
+
+// Service-mode children that a switch to sidecar/builtin, or a removed spec section,
+// leaves behind.
+net::awaitable<result<void>> prune_service_children(shared& s, const informer::cached_object& obj,
+                                                    const json::object& tool, bool service) {
+  const std::string name(obj.name());
+  auto hpa = service ? resources::tool_hpa(tool) : std::nullopt;
+  auto pdb = service ? resources::tool_pdb(tool) : std::nullopt;
+  if (!hpa)
+    if (auto w = co_await remove_child(s, obj, kinds::hpas, *s.hpas, obj.ns(), name); !w) co_return w.error();
+  if (!pdb)
+    if (auto w = co_await remove_child(s, obj, kinds::pdbs, *s.pdbs, obj.ns(), name); !w) co_return w.error();
+  if (!service) {
+    if (auto w = co_await remove_child(s, obj, kinds::deployments, *s.deployments, obj.ns(), name); !w)
+      co_return w.error();
+    if (auto w = co_await remove_child(s, obj, kinds::services, *s.services, obj.ns(), name); !w)
+      co_return w.error();
+  }
+  co_return result<void>{};
+}
+
+reconcile_result reconcile_tool(std::shared_ptr<shared> sp, std::string key) {
+  shared& s = *sp;
+  auto [ns, name] = split_key(key);
+  auto obj = s.tools->store().get(ns, name);
+  if (!obj || obj->deleting()) co_return runtime::action::done();
+
+  const auto tool = to_object(*obj);
+  const auto mode = resources::tool_mode_of(tool);
+  const bool service = mode == resources::tool_mode::service;
+  if (mode != resources::tool_mode::builtin && jsonu::get_string(object_at(tool, "spec"), "image").empty())
+    co_return co_await report_problem(s, kinds::tool, *obj, false, "spec.image is required for MCP tools", "Failed");
+
+  const auto dns = co_await s.dns->resolve(resources::egress_dns_names(object_at(tool, "spec")));
+  auto children = resources::tool_children(tool);
+  children.push_back(resources::egress_network_policy(tool, {}, dns.addresses));
+  if (auto w = co_await apply_children(s, *obj, std::move(children)); !w) co_return w.error();
+  if (auto w = co_await prune_service_children(s, *obj, tool, service); !w) co_return w.error();
+
+  json::object fields;
+  fields["deploymentMode"] = mode_name(mode);
+  auto endpoint = resources::tool_endpoint_url(tool);
+  if (!endpoint.empty()) fields["endpoint"] = endpoint;
+  std::string phase = "Running", reason = "Accepted", message;
+  bool ready = true;
+  if (service) {
+    auto d = s.deployments->store().get(ns, name);
+    const std::int64_t want = obj->root().at_path({"spec", "replicas"}).as_int64(1);
+    const std::int64_t have = d ? (*d)["status"].find("readyReplicas").as_int64() : 0;
+    fields["readyReplicas"] = have;
+    ready = have >= want;
+    const bool was_running = (*obj)["status"].find("phase").as_string() == "Running";
+    phase = ready ? "Running" : (was_running || (*obj)["status"].find("phase").as_string() == "Updating") ? "Updating"
+                                                                                                          : "Pending";
+    reason = ready ? "Available" : "PodsStarting";
+    message = std::to_string(have) + "/" + std::to_string(want) + " replicas ready";
+  } else {
+    message = mode == resources::tool_mode::sidecar ? "Runs as a sidecar of the agents that reference it"
+                                                    : "Builtin tool, executed in-process by task loops";
+  }
+  std::vector<condition> extra;
+  if (!dns.unresolved.empty()) extra.push_back({"EgressResolved", false, "LookupFailed", dns.unresolved.front()});
+  record_phase_change(s, *obj, phase, {}, false);
+  auto status = status_for(*obj, phase, ready, reason, message, std::move(extra), std::move(fields));
+  // Tools discovered earlier (status.tools) are kept until discovery runs again.
+  if (auto tools = (*obj)["status"].find("tools"); tools.exists()) status["tools"] = cjson::to_json(tools);
+  if (auto w = co_await write_status(s.client, kinds::tool, *obj, std::move(status)); !w) co_return w.error();
+  if (dns.refresh.count() > 0) co_return runtime::action::requeue_after(dns.refresh);
+  co_return runtime::action::done();
+}
+
+}  // namespace
+
+void setup_tool(shared& s) {
+  auto& c = add_kind_controller(s, "languagetool", *s.tools, reconcile_tool);
+  for (auto* inf : {s.configmaps, s.deployments, s.services, s.hpas, s.pdbs, s.network_policies})
+    c.watch_owned(*inf, "LanguageTool");
+}
+
+}  // namespace langop::controllers
