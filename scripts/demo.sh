@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job on its embedded default: builds langop, starts the local Kubernetes API
-# server (with workload simulation), installs the CRDs and shows it all with kubectl.
+# server (with workload simulation), installs the CRDs, starts langop-operator against
+# it, applies the demo samples and shows the result with kubectl.
 #   scripts/demo.sh          run, show, stop everything
-#   scripts/demo.sh --keep   leave the server running; prints how to use it
+#   scripts/demo.sh --keep   leave the server and the operator running
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keep=false
@@ -11,7 +12,7 @@ keep=false
 ./scripts/install-deps.sh
 export CCACHE_BASEDIR="$PWD"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-ninja -C build langop-localapi
+ninja -C build langop-localapi langop-operator
 
 state=.demo
 mkdir -p "$state"
@@ -19,7 +20,12 @@ rm -f "$state/kubeconfig"
 ./build/langop-localapi --port 0 --simulate-workloads --kubeconfig-out "$state/kubeconfig" \
   --log-format text >"$state/localapi.log" 2>&1 &
 api_pid=$!
-cleanup() { kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; }
+op_pid=""
+cleanup() {
+  [ -n "$op_pid" ] && { kill "$op_pid" 2>/dev/null || true; wait "$op_pid" 2>/dev/null || true; }
+  kill "$api_pid" 2>/dev/null || true
+  wait "$api_pid" 2>/dev/null || true
+}
 if ! $keep; then trap cleanup EXIT; fi
 
 for _ in $(seq 1 100); do [ -s "$state/kubeconfig" ] && break; sleep 0.1; done
@@ -29,16 +35,29 @@ export KUBECONFIG="$PWD/$state/kubeconfig"
 show() { echo; echo "\$ $*"; "$@"; }
 show kubectl version
 show kubectl get namespaces
-if compgen -G "crds/*.yaml" >/dev/null; then
-  show kubectl apply -f crds/
-  show kubectl wait --for=condition=established crd --all --timeout=30s
-  show kubectl api-resources --api-group=langop.io
-fi
+show kubectl apply -f crds/
+show kubectl wait --for=condition=established crd --all --timeout=30s
+show kubectl api-resources --api-group=langop.io
+
+# The operator, on the same kubeconfig. Egress DNS names of the samples are looked up
+# for real; without internet they stay unresolved (condition EgressResolved=False).
+./build/langop-operator --kubeconfig "$KUBECONFIG" --metrics-bind-address 127.0.0.1:0 \
+  --health-probe-bind-address 127.0.0.1:0 --log-format text >"$state/operator.log" 2>&1 &
+op_pid=$!
+
+show kubectl apply -f samples/demo/00-cluster.yaml
+show kubectl wait --for=jsonpath='{.status.phase}'=Ready lcluster/demo --timeout=60s
+show kubectl apply -k samples/demo/
+show kubectl wait --for=jsonpath='{.status.phase}'=Running -n demo lagent --all --timeout=120s
+show kubectl get langop -A
+show kubectl get deployments,cronjobs,services,configmaps,pvc,networkpolicies,ingresses -n demo
+show kubectl describe lagent researcher -n demo
 
 if $keep; then
   echo
-  echo "langop-localapi is running (pid $api_pid). Try:"
+  echo "langop-localapi (pid $api_pid) and langop-operator (pid $op_pid) are running. Try:"
   echo "  export KUBECONFIG=$KUBECONFIG"
-  echo "  kubectl get all -A"
-  echo "Stop it with: kill $api_pid"
+  echo "  kubectl get langop -A"
+  echo "Logs: $state/localapi.log $state/operator.log"
+  echo "Stop them with: kill $op_pid $api_pid"
 fi
