@@ -1,7 +1,7 @@
 #include "agent_resolve.hpp"
 
 #include "langop/resources/common.hpp"
-#include "setup.hpp"
+#include "reconcile_common.hpp"
 
 namespace langop::controllers {
 
@@ -85,27 +85,6 @@ void resolve_persona(const shared& s, const informer::cached_object& agent, agen
 resources::agent_inputs agent_resolution::inputs() const {
   resources::agent_inputs in{agent, models, resolved_tools, persona};
   return in;
-}
-
-std::optional<std::string> cluster_mismatch(const shared& s, const informer::cached_object& obj, bool& pending) {
-  pending = false;
-  auto cluster = obj["spec"].find("cluster").as_string();
-  if (cluster.empty()) return std::nullopt;
-  auto c = s.clusters->store().get("", cluster);
-  if (!c) {
-    pending = true;
-    return quoted("cluster", cluster) + " not found";
-  }
-  auto managed = (*c)["spec"].find("namespace").as_string(c->name());
-  if (managed.empty()) managed = c->name();
-  if (managed != obj.ns())
-    return quoted("cluster", cluster) + " manages namespace \"" + std::string(managed) + "\", not \"" +
-           std::string(obj.ns()) + "\"";
-  if ((*c)["status"].find("phase").as_string() != "Ready") {
-    pending = true;
-    return quoted("cluster", cluster) + " not ready";
-  }
-  return std::nullopt;
 }
 
 agent_resolution resolve_agent(const shared& s, const informer::cached_object& agent) {

@@ -30,9 +30,4 @@ struct agent_resolution {
 
 [[nodiscard]] agent_resolution resolve_agent(const shared& s, const informer::cached_object& agent);
 
-// True when the LanguageCluster named by spec.cluster (if any) manages `ns`; otherwise a
-// message for status. nullopt: fine.
-[[nodiscard]] std::optional<std::string> cluster_mismatch(const shared& s, const informer::cached_object& obj,
-                                                          bool& pending);
-
 }  // namespace langop::controllers

@@ -1,7 +1,6 @@
 // LanguageModel (SPEC 1.3): checks the API key Secret and the fallbacks, applies the
 // LiteLLM gateway (config ConfigMap, proxy Deployment, Service) and its egress policy,
 // and reports the gateway's endpoint and readiness.
-#include "agent_resolve.hpp"
 #include "egress_dns.hpp"
 #include "langop/controllers/kinds.hpp"
 #include "langop/resources/egress.hpp"

@@ -27,6 +27,27 @@ void watch_clusters(shared& s, runtime::controller& c, const informer::informer&
   });
 }
 
+std::optional<std::string> cluster_mismatch(const shared& s, const informer::cached_object& obj, bool& pending) {
+  pending = false;
+  auto cluster = obj["spec"].find("cluster").as_string();
+  if (cluster.empty()) return std::nullopt;
+  auto c = s.clusters->store().get("", cluster);
+  if (!c) {
+    pending = true;
+    return ("cluster \"" + std::string(cluster) + "\"") + " not found";
+  }
+  auto managed = (*c)["spec"].find("namespace").as_string(c->name());
+  if (managed.empty()) managed = c->name();
+  if (managed != obj.ns())
+    return ("cluster \"" + std::string(cluster) + "\"") + " manages namespace \"" + std::string(managed) + "\", not \"" +
+           std::string(obj.ns()) + "\"";
+  if ((*c)["status"].find("phase").as_string() != "Ready") {
+    pending = true;
+    return ("cluster \"" + std::string(cluster) + "\"") + " not ready";
+  }
+  return std::nullopt;
+}
+
 child_kind child_kind_of(const shared& s, std::string_view kind) {
   if (kind == "ConfigMap") return {&kinds::configmaps, s.configmaps};
   if (kind == "Service") return {&kinds::services, s.services};

@@ -19,6 +19,11 @@ runtime::controller& add_kind_controller(shared& s, std::string name, informer::
 // may name it in spec.cluster).
 void watch_clusters(shared& s, runtime::controller& c, const informer::informer& objects);
 
+// Why the LanguageCluster named by spec.cluster (if any) does not manage the object's
+// namespace (yet); `pending` tells a wait from an error. nullopt: fine.
+[[nodiscard]] std::optional<std::string> cluster_mismatch(const shared& s, const informer::cached_object& obj,
+                                                          bool& pending);
+
 // Applies each child (in order) with its kind's resource and cache.
 [[nodiscard]] boost::asio::awaitable<result<void>> apply_children(shared& s, const informer::cached_object& owner,
                                                                   std::vector<json::object> children);

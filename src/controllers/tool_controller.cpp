@@ -2,6 +2,7 @@
 // HPA/PDB; sidecar and builtin tools only their ConfigMap (agents run sidecars, task
 // loops run builtins). Every tool gets its egress NetworkPolicy.
 #include "egress_dns.hpp"
+#include "langop/cjson/serialize.hpp"
 #include "langop/controllers/kinds.hpp"
 #include "langop/resources/egress.hpp"
 #include "langop/resources/tool.hpp"
