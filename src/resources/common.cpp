@@ -1,5 +1,7 @@
 #include "langop/resources/common.hpp"
 
+#include "langop/resources/names.hpp"
+
 #include <boost/json/serialize.hpp>
 #include <openssl/evp.h>
 
@@ -35,7 +37,7 @@ std::string lower(std::string_view s) {
 
 json::object selector_labels(const owner& o) {
   json::object l;
-  l[kind_label_key(o.kind)] = o.name;
+  l[kind_label_key(o.kind)] = label_value(o.name);
   return l;
 }
 
@@ -43,8 +45,8 @@ json::object child_labels(const owner& o) {
   json::object l;
   l["app.kubernetes.io/managed-by"] = "langop";
   l["app.kubernetes.io/name"] = lower(o.kind);
-  l["app.kubernetes.io/instance"] = o.name;
-  l[kind_label_key(o.kind)] = o.name;
+  l["app.kubernetes.io/instance"] = label_value(o.name);
+  l[kind_label_key(o.kind)] = label_value(o.name);
   return l;
 }
 

@@ -91,7 +91,7 @@ json::object tool_deployment(const json::object& tool) {
   json::object tmeta;
   tmeta["labels"] = child_labels(o);
   json::object spec;
-  if (!has_object(tool, "autoscaling")) {
+  if (!tool_hpa(tool)) {
     auto r = spec_int(tool, {"replicas"});
     spec["replicas"] = r && *r >= 0 ? *r : 1;
   }

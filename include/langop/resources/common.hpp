@@ -31,7 +31,8 @@ struct owner {
 [[nodiscard]] std::string kind_label_key(std::string_view owner_kind);
 
 // app.kubernetes.io/managed-by: langop, app.kubernetes.io/name: <kind-lower>,
-// app.kubernetes.io/instance: <owner>, plus the kind label (SPEC 1.1).
+// app.kubernetes.io/instance: <owner>, plus the kind label (SPEC 1.1). Owner names longer
+// than a label value may be (63) are shortened with label_value (names.hpp).
 [[nodiscard]] json::object child_labels(const owner& o);
 // The labels that select an owner's pods (stable: never includes version-like values).
 [[nodiscard]] json::object selector_labels(const owner& o);
