@@ -25,6 +25,7 @@
 
 #include "langop/core/json.hpp"
 #include "langop/resources/persona.hpp"
+#include "langop/resources/tool.hpp"  // tool_mode
 
 #include <cstdint>
 #include <map>
@@ -55,7 +56,6 @@ struct resolved_model {
   std::string role;   // from the agent's modelRef: primary (also when unset), fallback, ...
 };
 
-enum class tool_mode { service, sidecar, builtin };
 
 // A LanguageTool the agent references (MCP_SERVERS entry; a container when sidecar).
 struct resolved_tool {
