@@ -97,14 +97,14 @@ TEST_CASE("model config.yaml round-trips through a YAML parser", "[resources]") 
 }
 
 TEST_CASE("model YAML quotes hostile strings safely", "[resources]") {
-  json::object v{{"k: x", "a\"b\\c\nd\t#e: - [x] {y} &z *w !t %p @q `r'"}, {"true", "yes"}, {"n", 1.0}, {"e", 1e21}};
+  json::object v{{"k: x", "a\"b\\c\nd\t#e: - [x] {y} &z *w !t %p @q `r'"}, {"true", "yes"}, {"num", 1.0}, {"e", 1e21}};
   const std::string y = to_yaml(v);
   auto back = yaml_to_json(y);
   REQUIRE(back.has_value());
   CHECK(back->as_object().at("k: x") == v.at("k: x"));
   CHECK(back->as_object().at("true") == "yes");
   CHECK(y.find("\"true\": \"yes\"") != std::string::npos);  // YAML 1.1 keywords stay quoted
-  CHECK(y.find("n: 1.0\n") != std::string::npos);             // floats keep a '.' for PyYAML
+  CHECK(y.find("num: 1.0\n") != std::string::npos);             // floats keep a '.' for PyYAML
   CHECK(y.find("e: 1.0e+21\n") != std::string::npos);
   CHECK(to_yaml(json::object{}) == "{}\n");
   CHECK(to_yaml(json::object{{"a", json::array{}}, {"b", json::object{}}}) == "a: []\nb: {}\n");
