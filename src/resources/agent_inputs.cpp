@@ -6,6 +6,7 @@
 
 #include <limits>
 #include <set>
+#include <utility>
 
 namespace langop::resources {
 namespace detail {
@@ -211,9 +212,15 @@ std::vector<std::string> agent_problems(const agent_inputs& in) {
   if (agent_workspace_enabled(in.agent)) {
     std::string mp = detail::workspace_mount_path(in.agent);
     while (mp.size() > 1 && mp.back() == '/') mp.pop_back();
-    if (mp == agent_code_mount_path || mp == agent_config_mount_path)
-      out.push_back("workspace.mountPath " + mp + " is where langop mounts the agent's " +
-                    (mp == agent_code_mount_path ? "code" : "config") + ": choose another path");
+    // Over one of langop's mounts it would hide it; inside one, the kubelet cannot create the
+    // mount point in a read-only ConfigMap volume and the pod never starts.
+    auto over_or_inside = [&](std::string_view own) {
+      return mp == own || (mp.size() > own.size() && mp.starts_with(own) && mp[own.size()] == '/');
+    };
+    for (auto [own, what] : {std::pair{agent_code_mount_path, "code"}, std::pair{agent_config_mount_path, "config"}})
+      if (over_or_inside(own))
+        out.push_back("workspace.mountPath " + mp + " overlaps " + std::string(own) + ", where langop mounts the agent's " +
+                      what + ": choose another path");
   }
   return out;
 }

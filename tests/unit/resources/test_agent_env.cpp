@@ -149,6 +149,8 @@ TEST_CASE("agent spec: Go durations in whole seconds rounded up", "[resources]")
   CHECK(go_duration_seconds("0.1m") == 6);  // exact: no floating-point round-up to 7
   CHECK(go_duration_seconds("1500ms") == 2);
   CHECK(go_duration_seconds("1ns") == 1);
+  CHECK(go_duration_seconds("2000000\u00b5s") == 2);  // micro sign, as Go writes it
+  CHECK(go_duration_seconds("1h0m0.5s") == 3601);
   CHECK(go_duration_seconds("0") == 0);
   CHECK(go_duration_seconds("99999999999h") == 2147483647);
   CHECK_FALSE(go_duration_seconds(""));

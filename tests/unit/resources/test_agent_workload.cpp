@@ -229,6 +229,11 @@ TEST_CASE("agent problems: what the schema cannot catch", "[resources]") {
   CHECK_THAT(problems[0], Catch::Contains("share port 8080") && Catch::Contains("\"two\""));
   CHECK_THAT(problems[1], Catch::Contains("\"ghost\""));
   CHECK_THAT(problems[2], Catch::Contains("/etc/agent/config"));
+  // Inside a read-only ConfigMap mount is as bad as on top of it; a sibling path is fine.
+  const json::object inside = agent_with_spec(R"({"workspace": {"mountPath": "/etc/agent/code/ws"}})");
+  CHECK(agent_problems({inside, {}, {}, std::nullopt}).size() == 1);
+  const json::object sibling = agent_with_spec(R"({"workspace": {"mountPath": "/etc/agent/codebase"}})");
+  CHECK(agent_problems({sibling, {}, {}, std::nullopt}).empty());
   // Still buildable without throwing: the orphan is skipped.
   CHECK(array_at(pod_spec_of_deployment(agent_deployment(in, "h")), "containers").size() == 3);
 }
