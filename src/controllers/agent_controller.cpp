@@ -41,7 +41,7 @@ std::string join(const std::vector<std::string>& list) {
 net::awaitable<result<runtime::action>> report_unresolved(shared& s, const informer::cached_object& obj,
                                                           const agent_resolution& r) {
   const bool failed = !r.failed.empty();
-  const std::string message = (failed ? "Invalid: " : "Waiting for ") + join(failed ? r.failed : r.pending);
+  const std::string message = (failed ? "Invalid: " : "Waiting for references: ") + join(failed ? r.failed : r.pending);
   const std::string phase = failed ? "Failed" : "Pending";
   record_phase_change(s, obj, phase, message, failed);
   auto status = status_for(obj, phase, false, failed ? "InvalidSpec" : "ReferencesNotReady", message);
