@@ -1,5 +1,6 @@
 // The langop-operator binary as a process: leader election between two replicas,
 // handover after SIGKILL, release on SIGTERM, health/readiness, clean exit codes.
+#include "support/kubectl.hpp"
 #include "support/local_cluster.hpp"
 #include "support/process.hpp"
 #include "support/test_http.hpp"
@@ -65,6 +66,10 @@ bool eventually(Pred pred, std::chrono::milliseconds limit) {
 TEST_CASE("two operators elect one leader, SIGKILL hands over, SIGTERM releases the lease",
           "[runtime][leader][process]") {
   local_cluster cluster;
+  // Readiness needs every informer synced, and the langop kinds exist only with the CRDs.
+  const auto crds = kubectl(cluster, {"apply", "-f", std::string(LANGOP_SOURCE_DIR) + "/crds"});
+  INFO(crds.err);
+  REQUIRE(crds.exit_code == 0);
   const std::vector<std::string> election{"--leader-elect", "--leader-election-lease-duration=4s",
                                           "--leader-election-renew-deadline=3s",
                                           "--leader-election-retry-period=1s"};
