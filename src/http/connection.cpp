@@ -2,6 +2,8 @@
 
 #include "langop/http/errc.hpp"
 
+#include "proxy_tunnel.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -216,7 +218,11 @@ connection::~connection() = default;
 
 asio::awaitable<result<std::shared_ptr<connection>>> connection::open(const endpoint& ep, resolver& dns, deadline d,
                                                                       const connection_options& opts) {
-  auto addresses = co_await dns.resolve(ep.host(), ep.port(), d);
+  // Through a proxy, only the proxy's name is resolved here: the proxy resolves the target.
+  const proxy_server* proxy = ep.is_tls() && opts.proxy ? &*opts.proxy : nullptr;
+  std::string dial_host = proxy ? proxy->host : ep.host();
+  const std::uint16_t dial_port = proxy ? proxy->port : ep.port();
+  auto addresses = co_await dns.resolve(std::move(dial_host), dial_port, d);
   if (!addresses) co_return addresses.error();
 
   auto conn = std::make_shared<connection>(private_tag{}, co_await asio::this_coro::executor, ep, opts);
@@ -226,9 +232,10 @@ asio::awaitable<result<std::shared_ptr<connection>>> connection::open(const endp
   auto [ec, connected_to] = co_await tcp_layer.async_connect(*addresses, use_tuple);
   if (ec) {
     tcp_layer.close();
-    if (ec == beast::error::timeout) co_return make_error(errc::timeout, "connecting to " + ep.authority() + ": deadline exceeded");
-    if (ec == asio::error::operation_aborted) co_return make_error(errc::cancelled, "connecting to " + ep.authority() + ": cancelled");
-    co_return make_error(errc::connect_failed, "connecting to " + ep.authority() + ": " + ec.message());
+    const std::string peer = proxy ? "proxy " + proxy->authority() : ep.authority();
+    if (ec == beast::error::timeout) co_return make_error(errc::timeout, "connecting to " + peer + ": deadline exceeded");
+    if (ec == asio::error::operation_aborted) co_return make_error(errc::cancelled, "connecting to " + peer + ": cancelled");
+    co_return make_error(errc::connect_failed, "connecting to " + peer + ": " + ec.message());
   }
 
   // Best effort: failing to tune a socket is not a reason to fail the request.
@@ -245,6 +252,10 @@ asio::awaitable<result<std::shared_ptr<connection>>> connection::open(const endp
   (void)::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
   (void)::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
 #endif
+
+  if (proxy) {
+    if (auto t = co_await detail::open_tunnel(tcp_layer, *proxy, ep.authority(), d); !t) co_return t.error();
+  }
 
   if (auto* tls = std::get_if<impl::tls_stream>(&im.stream)) {
     SSL* ssl = tls->native_handle();

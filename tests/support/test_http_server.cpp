@@ -48,8 +48,11 @@ std::string chunk_frame(const std::string& data) {
 }  // namespace
 
 struct test_http_server::impl : std::enable_shared_from_this<impl> {
-  impl(asio::any_io_executor e, handler h, std::optional<server_tls> t)
-      : ex(e), on_request(std::move(h)), acceptor(e, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+  impl(asio::any_io_executor e, handler h, std::optional<server_tls> t, listen_options l)
+      : ex(e),
+        on_request(std::move(h)),
+        listen(std::move(l)),
+        acceptor(e, tcp::endpoint(asio::ip::make_address(listen.address), listen.port)) {
     if (t) {
       tls.emplace(asio::ssl::context::tls_server);
       tls->use_certificate_chain(asio::buffer(t->cert_pem));
@@ -63,6 +66,7 @@ struct test_http_server::impl : std::enable_shared_from_this<impl> {
 
   asio::any_io_executor ex;
   handler on_request;
+  listen_options listen;
   tcp::acceptor acceptor;
   std::optional<asio::ssl::context> tls;
   std::map<std::size_t, tcp::socket*> open_sockets;
@@ -152,6 +156,8 @@ struct test_http_server::impl : std::enable_shared_from_this<impl> {
       req.index_on_connection = n;
       req.sni = sni;
       req.client_cn = cn;
+      if (listen.max_seen != 0 && seen.size() >= listen.max_seen)
+        seen.erase(seen.begin(), seen.begin() + static_cast<std::ptrdiff_t>(seen.size() / 2));
       seen.push_back(req);
       scripted_reply reply = on_request(req);
 
@@ -212,7 +218,11 @@ struct test_http_server::impl : std::enable_shared_from_this<impl> {
 };
 
 test_http_server::test_http_server(asio::any_io_executor ex, handler h, std::optional<server_tls> tls)
-    : impl_(std::make_shared<impl>(ex, std::move(h), std::move(tls))) {
+    : test_http_server(std::move(ex), std::move(h), std::move(tls), listen_options{}) {}
+
+test_http_server::test_http_server(asio::any_io_executor ex, handler h, std::optional<server_tls> tls,
+                                   listen_options listen)
+    : impl_(std::make_shared<impl>(ex, std::move(h), std::move(tls), std::move(listen))) {
   asio::co_spawn(ex, impl_->accept_loop(), asio::detached);
 }
 
@@ -227,7 +237,9 @@ void test_http_server::stop() {
 
 std::uint16_t test_http_server::port() const { return impl_->bound_port; }
 std::string test_http_server::url() const {
-  return std::string(impl_->tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port());
+  const std::string& a = impl_->listen.address;
+  const std::string host = a.find(':') != std::string::npos ? "[" + a + "]" : a;
+  return std::string(impl_->tls ? "https" : "http") + "://" + host + ":" + std::to_string(port());
 }
 std::size_t test_http_server::connections() const { return impl_->accepted; }
 std::size_t test_http_server::tls_failures() const { return impl_->handshake_failures; }

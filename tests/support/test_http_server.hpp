@@ -54,17 +54,27 @@ struct server_tls {
   bool require_client_cert = false;
 };
 
+// Where the server listens and how much it remembers (the fake LLM server runs as a
+// long-lived demo process too).
+struct listen_options {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;      // 0: an ephemeral port
+  std::size_t max_seen = 0;    // 0: keep every request; else the most recent ones (at least)
+};
+
 class test_http_server final {
  public:
   using handler = std::function<scripted_reply(const seen_request&)>;
 
   test_http_server(boost::asio::any_io_executor ex, handler h, std::optional<server_tls> tls = {});
+  // Throws boost::system::system_error when the address cannot be bound.
+  test_http_server(boost::asio::any_io_executor ex, handler h, std::optional<server_tls> tls, listen_options listen);
   ~test_http_server();
   test_http_server(const test_http_server&) = delete;
   test_http_server& operator=(const test_http_server&) = delete;
 
   [[nodiscard]] std::uint16_t port() const;
-  [[nodiscard]] std::string url() const;  // http(s)://127.0.0.1:port
+  [[nodiscard]] std::string url() const;  // http(s)://<address>:port
   // Closes the listener and every open connection.
   void stop();
 

@@ -28,9 +28,11 @@ class connection final {
 
  public:
   // Resolves, connects (each address in turn), enables TCP_NODELAY and keepalive, and
-  // for https performs the handshake with SNI, CA and hostname (or IP) verification.
-  // Errors: resolve_failed, connect_failed, tls_handshake_failed (the message says why,
-  // e.g. "certificate verify failed: Hostname mismatch"), timeout, cancelled.
+  // for https performs the handshake with SNI, CA and hostname (or IP) verification —
+  // through an HTTP CONNECT tunnel when `opts.proxy` is set (then only the proxy's name
+  // is resolved here). Errors: resolve_failed, connect_failed (also: the proxy refused
+  // the tunnel), tls_handshake_failed (the message says why, e.g. "certificate verify
+  // failed: Hostname mismatch"), malformed_response (proxy), timeout, cancelled.
   [[nodiscard]] static boost::asio::awaitable<result<std::shared_ptr<connection>>> open(
       const endpoint& ep, resolver& dns, deadline d, const connection_options& opts = {});
 
