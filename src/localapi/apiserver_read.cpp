@@ -80,14 +80,22 @@ api_response apiserver::handle_list(const api_request& request, const route& r) 
   std::vector<object_ptr> items;
   std::int64_t remaining = 0;
   std::string last_key;
+  // Past the page, objects are only counted (never presented), and with a selector the
+  // first further match ends the scan (remainingItemCount is not reported then): a paged
+  // list of N objects costs O(N), not O(N * pages).
   c.for_each(ns, after_key, [&](const object_ptr& stored) {
+    const bool page_full = limit > 0 && static_cast<std::int64_t>(items.size()) >= limit;
     const json::object* labels_obj = meta_object(stored->object, "labels");
     if (!labels->matches(labels_obj)) return true;
+    if (page_full && fields->empty()) {
+      ++remaining;
+      return labels->empty();
+    }
     object_ptr shown = present(t, stored);
     if (!fields->empty() && !fields->matches(shown->object)) return true;
-    if (limit > 0 && static_cast<std::int64_t>(items.size()) >= limit) {
+    if (page_full) {
       ++remaining;
-      return true;
+      return false;
     }
     items.push_back(std::move(shown));
     last_key = stored->key;
