@@ -72,14 +72,6 @@ std::string workspace_access_mode(const json::object& agent) {
   return std::string(m.empty() ? "ReadWriteOnce" : m);
 }
 
-json::object typed(std::string_view api_version, std::string_view kind, json::object metadata) {
-  json::object o;
-  o["apiVersion"] = api_version;
-  o["kind"] = kind;
-  o["metadata"] = std::move(metadata);
-  return o;
-}
-
 }  // namespace
 
 namespace detail {
@@ -136,7 +128,7 @@ json::object agent_deployment(const agent_inputs& in, std::string_view config_ha
   }
   s["template"] = agent_pod_template(in, config_hash);
 
-  json::object d = typed("apps/v1", "Deployment", child_metadata(o, agent_deployment_name(o.name), o.ns));
+  json::object d = typed_object("apps/v1", "Deployment", child_metadata(o, agent_deployment_name(o.name), o.ns));
   d["spec"] = std::move(s);
   return d;
 }
@@ -157,7 +149,7 @@ json::object agent_cronjob(const agent_inputs& in, std::string_view config_hash)
   // Labelled Jobs let the agent controller count its runs (status.executionCount).
   s["jobTemplate"] = json::object{{"metadata", json::object{{"labels", child_labels(o)}}}, {"spec", std::move(job)}};
 
-  json::object c = typed("batch/v1", "CronJob", child_metadata(o, agent_cronjob_name(o.name), o.ns));
+  json::object c = typed_object("batch/v1", "CronJob", child_metadata(o, agent_cronjob_name(o.name), o.ns));
   c["spec"] = std::move(s);
   return c;
 }
@@ -184,7 +176,7 @@ std::optional<json::object> agent_workspace_pvc(const agent_inputs& in) {
   s["resources"] = json::object{{"requests", json::object{{"storage", std::move(size)}}}};
   if (const auto* sc = ws.if_contains("storageClassName"); sc && sc->is_string()) s["storageClassName"] = *sc;
 
-  json::object pvc = typed("v1", "PersistentVolumeClaim", child_metadata(o, agent_workspace_pvc_name(o.name), o.ns));
+  json::object pvc = typed_object("v1", "PersistentVolumeClaim", child_metadata(o, agent_workspace_pvc_name(o.name), o.ns));
   pvc["spec"] = std::move(s);
   return pvc;
 }

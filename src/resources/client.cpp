@@ -44,10 +44,7 @@ json::object client_service(const json::object& client) {
   json::object spec;
   spec["selector"] = selector_labels(agent);
   spec["ports"] = json::array{json::object{{"name", "http"}, {"port", port}, {"targetPort", port}, {"protocol", "TCP"}}};
-  json::object s;
-  s["apiVersion"] = "v1";
-  s["kind"] = "Service";
-  s["metadata"] = child_metadata(o, o.name, o.ns);
+  json::object s = typed_object("v1", "Service", child_metadata(o, o.name, o.ns));
   s["spec"] = std::move(spec);
   return s;
 }
@@ -90,10 +87,7 @@ std::optional<json::object> client_ingress(const json::object& client) {
   }
   spec["rules"] = json::array{std::move(rule)};
 
-  json::object i;
-  i["apiVersion"] = "networking.k8s.io/v1";
-  i["kind"] = "Ingress";
-  i["metadata"] = child_metadata(o, o.name, o.ns, {}, annotations);
+  json::object i = typed_object("networking.k8s.io/v1", "Ingress", child_metadata(o, o.name, o.ns, {}, annotations));
   i["spec"] = std::move(spec);
   return i;
 }

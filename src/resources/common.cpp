@@ -90,4 +90,12 @@ std::string sha256_hex(std::string_view data) {
 
 std::string content_hash(const json::value& v) { return sha256_hex(json::serialize(v)); }
 
+json::object typed_object(std::string_view api_version, std::string_view kind, json::object metadata) {
+  json::object o;
+  o["apiVersion"] = api_version;
+  o["kind"] = kind;
+  o["metadata"] = std::move(metadata);
+  return o;
+}
+
 }  // namespace langop::resources

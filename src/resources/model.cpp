@@ -337,10 +337,7 @@ std::string litellm_config_yaml(const json::object& model, const std::vector<jso
 
 json::object model_config_map(const json::object& model, const std::vector<json::object>& fallbacks) {
   const owner o = owner_of(model);
-  json::object cm;
-  cm["apiVersion"] = "v1";
-  cm["kind"] = "ConfigMap";
-  cm["metadata"] = child_metadata(o, o.name + "-model", o.ns);
+  json::object cm = typed_object("v1", "ConfigMap", child_metadata(o, o.name + "-model", o.ns));
   cm["data"] = json::object{{litellm_config_key, litellm_config_yaml(model, fallbacks)}};
   return cm;
 }
@@ -396,10 +393,7 @@ json::object model_deployment(const json::object& model, const std::vector<json:
   spec["selector"] = json::object{{"matchLabels", proxy_owner_selector(model)}};
   spec["template"] = json::object{{"metadata", std::move(tmeta)}, {"spec", std::move(pod_spec)}};
 
-  json::object d;
-  d["apiVersion"] = "apps/v1";
-  d["kind"] = "Deployment";
-  d["metadata"] = child_metadata(o, o.name + "-proxy", o.ns);
+  json::object d = typed_object("apps/v1", "Deployment", child_metadata(o, o.name + "-proxy", o.ns));
   d["spec"] = std::move(spec);
   return d;
 }
@@ -411,10 +405,7 @@ json::object model_service(const json::object& model) {
   spec["selector"] = proxy_owner_selector(model);
   spec["ports"] = json::array{
       json::object{{"name", "http"}, {"port", port}, {"targetPort", "http"}, {"protocol", "TCP"}}};
-  json::object s;
-  s["apiVersion"] = "v1";
-  s["kind"] = "Service";
-  s["metadata"] = child_metadata(o, o.name, o.ns);
+  json::object s = typed_object("v1", "Service", child_metadata(o, o.name, o.ns));
   s["spec"] = std::move(spec);
   return s;
 }

@@ -41,14 +41,6 @@ std::optional<json::value> int_or_string(const json::value* v) {
   return std::nullopt;
 }
 
-json::object base(std::string_view api_version, std::string_view kind, json::object metadata) {
-  json::object o;
-  o["apiVersion"] = api_version;
-  o["kind"] = kind;
-  o["metadata"] = std::move(metadata);
-  return o;
-}
-
 }  // namespace
 
 tool_mode tool_mode_of(const json::object& tool) {
@@ -81,7 +73,7 @@ json::object tool_config_map(const json::object& tool) {
     desc["path"] = spec_string(tool, {"path"}, "/mcp");
     desc["endpoint"] = tool_endpoint_url(tool);
   }
-  json::object cm = base("v1", "ConfigMap", child_metadata(o, o.name + "-tool", o.ns));
+  json::object cm = typed_object("v1", "ConfigMap", child_metadata(o, o.name + "-tool", o.ns));
   cm["data"] = json::object{{"tool.json", jsonu::dump(desc)}};
   return cm;
 }
@@ -98,7 +90,7 @@ json::object tool_deployment(const json::object& tool) {
   spec["selector"] = json::object{{"matchLabels", selector_labels(o)}};
   spec["template"] = json::object{{"metadata", std::move(tmeta)},
                                   {"spec", json::object{{"containers", json::array{tool_container(tool)}}}}};
-  json::object d = base("apps/v1", "Deployment", child_metadata(o, o.name, o.ns));
+  json::object d = typed_object("apps/v1", "Deployment", child_metadata(o, o.name, o.ns));
   d["spec"] = std::move(spec);
   return d;
 }
@@ -109,7 +101,7 @@ json::object tool_service(const json::object& tool) {
   json::object spec;
   spec["selector"] = selector_labels(o);
   spec["ports"] = json::array{json::object{{"name", "mcp"}, {"port", port}, {"targetPort", "mcp"}, {"protocol", "TCP"}}};
-  json::object s = base("v1", "Service", child_metadata(o, o.name, o.ns));
+  json::object s = typed_object("v1", "Service", child_metadata(o, o.name, o.ns));
   s["spec"] = std::move(spec);
   return s;
 }
@@ -133,7 +125,7 @@ std::optional<json::object> tool_hpa(const json::object& tool) {
   spec["minReplicas"] = min;
   spec["maxReplicas"] = *max;
   spec["metrics"] = json::array{std::move(metric)};
-  json::object h = base("autoscaling/v2", "HorizontalPodAutoscaler", child_metadata(o, o.name, o.ns));
+  json::object h = typed_object("autoscaling/v2", "HorizontalPodAutoscaler", child_metadata(o, o.name, o.ns));
   h["spec"] = std::move(spec);
   return h;
 }
@@ -149,7 +141,7 @@ std::optional<json::object> tool_pdb(const json::object& tool) {
   else
     return std::nullopt;
   spec["selector"] = json::object{{"matchLabels", selector_labels(o)}};
-  json::object p = base("policy/v1", "PodDisruptionBudget", child_metadata(o, o.name, o.ns));
+  json::object p = typed_object("policy/v1", "PodDisruptionBudget", child_metadata(o, o.name, o.ns));
   p["spec"] = std::move(spec);
   return p;
 }

@@ -46,6 +46,9 @@ struct owner {
                                           const json::object& extra_labels = {},
                                           const json::object& annotations = {});
 
+// {apiVersion, kind, metadata}: the head of every child object.
+[[nodiscard]] json::object typed_object(std::string_view api_version, std::string_view kind, json::object metadata);
+
 // A stable SHA-256 (hex) of a JSON value's compact serialization: the same value always
 // hashes the same, across runs and processes.
 [[nodiscard]] std::string content_hash(const json::value& v);

@@ -1,4 +1,4 @@
-#include "langop/core/yaml.hpp"
+#include "yaml_fixture.hpp"
 #include "langop/resources/client.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -6,15 +6,9 @@
 
 using namespace langop;
 using namespace langop::resources;
+using langop::test::from_yaml;
 
 namespace {
-
-json::object from_yaml(std::string_view text) {
-  auto v = yaml_to_json(text);
-  REQUIRE(v.has_value());
-  REQUIRE(v->is_object());
-  return v->get_object();
-}
 
 json::object client() {
   return from_yaml(R"(
