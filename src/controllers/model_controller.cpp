@@ -85,16 +85,21 @@ reconcile_result reconcile_model(std::shared_ptr<shared> sp, std::string key) {
   auto obj = s.models->store().get(ns, name);
   if (!obj || obj->deleting()) co_return runtime::action::done();
 
+  // LanguageModel has no Pending phase (CRD enum): a model waiting for its Secret, key,
+  // fallback or cluster is "Configuring", with the reason in the Ready condition.
+  auto problem = [&](bool waiting, std::string message) {
+    return report_problem(s, kinds::model, *obj, waiting, std::move(message), "Error", "Configuring");
+  };
   bool cluster_pending = false;
   if (auto why = cluster_mismatch(s, *obj, cluster_pending))
-    co_return co_await report_problem(s, kinds::model, *obj, cluster_pending, *why);
+    co_return co_await problem(cluster_pending, *why);
   auto fb = fallbacks_of(s, *obj);
-  if (fb.invalid) co_return co_await report_problem(s, kinds::model, *obj, false, *fb.invalid);
-  if (fb.waiting) co_return co_await report_problem(s, kinds::model, *obj, true, *fb.waiting);
+  if (fb.invalid) co_return co_await problem(false, *fb.invalid);
+  if (fb.waiting) co_return co_await problem(true, *fb.waiting);
   const auto model = to_object(*obj);
   json::object versions;
   if (auto why = missing_secret(s, *obj, resources::model_secret_names(model, fb.models), versions))
-    co_return co_await report_problem(s, kinds::model, *obj, true, *why);
+    co_return co_await problem(true, *why);
 
   const auto dns = co_await s.dns->resolve(resources::egress_dns_names(object_at(model, "spec")));
   auto children = resources::model_children(model, fb.models, versions);

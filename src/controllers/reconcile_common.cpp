@@ -84,8 +84,9 @@ net::awaitable<result<void>> apply_or_remove(shared& s, const informer::cached_o
 
 net::awaitable<result<runtime::action>> report_problem(shared& s, const kube::resource& r,
                                                        const informer::cached_object& obj, bool waiting,
-                                                       std::string message, std::string phase_error) {
-  const std::string phase = waiting ? "Pending" : phase_error;
+                                                       std::string message, std::string phase_error,
+                                                       std::string phase_waiting) {
+  const std::string phase = waiting ? phase_waiting : phase_error;
   record_phase_change(s, obj, phase, message, !waiting);
   auto status = status_for(obj, phase, false, waiting ? "ReferencesNotReady" : "InvalidSpec", message);
   if (auto w = co_await write_status(s.client, r, obj, std::move(status)); !w) co_return w.error();

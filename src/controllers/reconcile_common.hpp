@@ -35,12 +35,14 @@ void watch_clusters(shared& s, runtime::controller& c, const informer::informer&
                                                                    std::optional<json::object> desired,
                                                                    std::string ns, std::string name);
 
-// Writes a Pending (waiting=true) or Error status with `message` and records the phase
-// change; `phase_error` names the kind's error phase ("Error" or "Failed").
+// Writes a waiting (waiting=true) or error status with `message` and records the phase
+// change; the phase names differ per kind (CRD enums): LanguageModel waits in
+// "Configuring", LanguageTool fails as "Failed".
 [[nodiscard]] boost::asio::awaitable<result<runtime::action>> report_problem(shared& s, const kube::resource& r,
                                                                              const informer::cached_object& obj,
                                                                              bool waiting, std::string message,
-                                                                             std::string phase_error = "Error");
+                                                                             std::string phase_error = "Error",
+                                                                             std::string phase_waiting = "Pending");
 
 // The resource and cache for a child kind ("Deployment", "Service", ...).
 struct child_kind {

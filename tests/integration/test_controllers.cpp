@@ -58,14 +58,16 @@ runtime::manager_options quiet_manager() {
 
 // One operator process, in the test: manager + controllers, egress DNS from `dns`.
 struct running_operator {
-  explicit running_operator(local_cluster& c) : side(c, quiet_manager()), dns(side.ioc) {
+  explicit running_operator(local_cluster& c, std::chrono::seconds dns_min_refresh = std::chrono::seconds(30))
+      : side(c, quiet_manager()), dns(side.ioc) {
     dns.set("export.arxiv.org", {{"192.0.2.10", 60}});
     dns.set("api.github.com", {{"192.0.2.20", 60}}, {{"2001:db8::20", 60}});
     controllers::controllers_options o;
     o.dns_servers = {dns.address()};
     o.dns_timeout = std::chrono::seconds(2);
+    o.dns_min_refresh = dns_min_refresh;
     reconcilers = std::make_unique<controllers::operator_controllers>(
-        side.ioc.get_executor(), *side.manager, o, log::logger(log::level::error, log::format::text));
+        side.ioc.get_executor(), *side.manager, o, log::logger(getenv("LANGOP_TEST_LOG") ? log::level::debug : log::level::error, log::format::text));
   }
   operator_side side;
   dns_server dns;
@@ -179,6 +181,12 @@ metadata: {name: waiting, namespace: team}
 spec:
   instructions: Say hello.
   modelRefs: [{name: late-model}]
+  personaRef: {name: helper}
+---
+apiVersion: langop.io/v1alpha1
+kind: LanguagePersona
+metadata: {name: helper, namespace: team}
+spec: {systemPrompt: Be brief.}
 ---
 apiVersion: langop.io/v1alpha1
 kind: LanguagePersona
@@ -212,8 +220,90 @@ spec: {provider: openai, model: gpt-4o-mini, apiKeySecretRef: {name: key}}
 )");
   REQUIRE(op.side.run_until([&] { return phase(c, "languageagents", "team", "waiting") == "Running"; }, 30s));
 
+  // A persona change reaches the agent through the persona index: new config hash, pods roll.
+  auto config_hash = [&] {
+    return std::string(jsonu::get_string(get(c, "/apis/apps/v1/namespaces/team/deployments/waiting"),
+                                         {"spec", "template", "metadata", "annotations", "langop.io/config-hash"}));
+  };
+  const std::string before = config_hash();
+  REQUIRE_FALSE(before.empty());
+  kubectl_ok(c, {"patch", "lpersona", "helper", "-n", "team", "--type=merge", "-p",
+                 R"({"spec":{"systemPrompt":"Be very brief."}})"});
+  CHECK(op.side.run_until([&] { return config_hash() != before; }, 20s));
+  CHECK(contains(json::serialize(get(c, "/apis/apps/v1/namespaces/team/deployments/waiting")), "Be very brief."));
+
   // The key never leaves the Secret.
   for (const auto& path : {"/api/v1/namespaces/team/configmaps", "/apis/apps/v1/namespaces/team/deployments",
                            "/api/v1/namespaces/team/events", "/apis/langop.io/v1alpha1/namespaces/team/languagemodels"})
     CHECK_FALSE(contains(json::serialize(get(c, path)), "sk-test-not-a-real-key"));
+}
+
+TEST_CASE("controllers: the seed example applies unchanged and runs once its Secret exists", "[controllers]") {
+  local_cluster c(simulated());
+  install_crds(c);
+  running_operator op(c);
+  REQUIRE(op.side.start());
+  // As a user would: the first apply creates the LanguageCluster, whose namespace the rest
+  // needs; once it is Ready the same file applies completely.
+  (void)kubectl(c, {"apply", "-f", source_path("samples/seed-example-that-works.yaml")});
+  REQUIRE(op.side.run_until([&] { return phase(c, "languageclusters", "", "demo") == "Ready"; }, 20s));
+  kubectl_ok(c, {"apply", "-f", source_path("samples/seed-example-that-works.yaml")});
+  const bool model_pending =
+      op.side.run_until([&] { return phase(c, "languagemodels", "demo", "gpt-4") == "Configuring"; }, 20s);
+  INFO(json::serialize(get_langop(c, "languagemodels", "demo", "gpt-4")));
+  REQUIRE(model_pending);
+  CHECK(contains(std::string(jsonu::get_string(get_langop(c, "languagemodels", "demo", "gpt-4"), {"status", "message"})),
+                 "openai-key"));
+  CHECK(phase(c, "languageagents", "demo", "my-agent") == "Pending");
+
+  kubectl_ok(c, {"create", "secret", "generic", "openai-key", "-n", "demo", "--from-literal=api-key=sk-seed-test"});
+  REQUIRE(op.side.run_until([&] { return phase(c, "languageagents", "demo", "my-agent") == "Running"; }, 30s));
+  const auto events = json::serialize(get(c, "/api/v1/namespaces/demo/events"));
+  CHECK(contains(events, "DeprecatedField"));  // executionMode: continuous
+  const auto dep = json::serialize(get(c, "/apis/apps/v1/namespaces/demo/deployments/my-agent"));
+  CHECK(contains(dep, "git.theryans.io/langop/web-tool:latest"));  // the sidecar
+  CHECK(contains(dep, "\"AGENT_MODE\",\"value\":\"autonomous\""));
+  CHECK_FALSE(contains(dep, "sk-seed-test"));
+}
+
+TEST_CASE("controllers: egress DNS follows TTLs, rewrites on change and keeps the last good set on failure",
+          "[controllers]") {
+  local_cluster c(simulated());
+  install_crds(c);
+  running_operator op(c, std::chrono::seconds(1));
+  op.dns.set("mcp.example.test", {{"192.0.2.1", 1}});
+  REQUIRE(op.side.start());
+  kubectl_ok(c, {"create", "namespace", "net"});
+  kubectl_ok(c, {"apply", "-f", "-"}, R"(
+apiVersion: langop.io/v1alpha1
+kind: LanguageTool
+metadata: {name: fetcher, namespace: net}
+spec:
+  image: example.test/fetcher:1
+  egress:
+  - description: upstream
+    to: {dns: [mcp.example.test]}
+    ports: [{port: 443}]
+)");
+  const std::string np_path = "/apis/networking.k8s.io/v1/namespaces/net/networkpolicies/fetcher-egress";
+  auto policy = [&] { return json::serialize(get(c, np_path)); };
+  REQUIRE(op.side.run_until([&] { return contains(policy(), "192.0.2.1/32"); }, 20s));
+
+  // The record changes: after its TTL the policy follows.
+  op.dns.set("mcp.example.test", {{"192.0.2.2", 1}});
+  REQUIRE(op.side.run_until([&] { return contains(policy(), "192.0.2.2/32"); }, 20s));
+  CHECK_FALSE(contains(policy(), "192.0.2.1/32"));
+
+  // The server fails: the last good address stays, the condition says which name failed.
+  op.dns.fail("mcp.example.test", dns_rcode::servfail);
+  auto egress_condition = [&] {
+    const auto tool = get_langop(c, "languagetools", "net", "fetcher");
+    const auto* conds = jsonu::find(tool, {"status", "conditions"});
+    if (!conds || !conds->is_array()) return std::string();
+    for (const auto& cond : conds->as_array())
+      if (jsonu::get_string(cond, {"type"}) == "EgressResolved") return std::string(jsonu::get_string(cond, {"status"}));
+    return std::string();
+  };
+  REQUIRE(op.side.run_until([&] { return egress_condition() == "False"; }, 20s));
+  CHECK(contains(policy(), "192.0.2.2/32"));
 }

@@ -1,5 +1,7 @@
 #include "support/operator_side.hpp"
 
+#include <cstdlib>
+
 #include "langop/kube/kubeconfig.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -21,7 +23,8 @@ operator_side::operator_side(const local_cluster& cluster, runtime::manager_opti
   client = std::move(*c);
   if (options.metrics_bind_address == ":8080") options.metrics_bind_address = "127.0.0.1:0";
   if (options.health_bind_address == ":8081") options.health_bind_address = "127.0.0.1:0";
-  log::logger quiet(log::level::error, log::format::text);
+  // LANGOP_TEST_LOG=1 shows the operator's own log lines when a test needs explaining.
+  log::logger quiet(std::getenv("LANGOP_TEST_LOG") ? log::level::debug : log::level::error, log::format::text);
   manager = std::make_unique<runtime::manager>(ioc.get_executor(), *client, metrics, options, quiet);
 }
 
