@@ -6,6 +6,8 @@
 #include "fakes/mcp_server.hpp"
 #include "support/async_test.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -31,7 +33,7 @@ result<std::vector<mcp::tool_info>> discover(asio::io_context& io, test::fake_mc
   run_async(io, [&]() -> asio::awaitable<void> {
     auto r = co_await mcp::discover_tools(client, "/mcp", http::after(budget));
     out = std::move(r);
-  });
+  }());
   return out;
 }
 
@@ -198,19 +200,20 @@ TEST_CASE("mcp discovery times out at its deadline on a silent server", "[mcp]")
 
 TEST_CASE("mcp discovery reports an unreachable server as a network error", "[mcp]") {
   asio::io_context io;
-  std::string url;
+  // A port that was just free and is now closed: nothing listens there.
+  std::uint16_t port = 0;
   {
-    test::fake_mcp_server gone(io.get_executor(), test::fake_mcp_options{});
-    url = gone.url();
+    asio::ip::tcp::acceptor probe(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    port = probe.local_endpoint().port();
   }
-  auto ep = http::endpoint::from_url(url);
+  auto ep = http::endpoint::from_url("http://127.0.0.1:" + std::to_string(port));
   REQUIRE(ep);
   http::client client(io.get_executor(), *ep);
   result<std::vector<mcp::tool_info>> out = mcp::make_error(mcp::errc::timeout, "not run");
   run_async(io, [&]() -> asio::awaitable<void> {
     auto r = co_await mcp::discover_tools(client, "/mcp", http::after(5s));
     out = std::move(r);
-  });
+  }());
   REQUIRE_FALSE(out);
   CHECK(mcp::is(out.error(), mcp::errc::network));
 }
