@@ -307,3 +307,49 @@ spec:
   REQUIRE(op.side.run_until([&] { return egress_condition() == "False"; }, 20s));
   CHECK(contains(policy(), "192.0.2.2/32"));
 }
+
+TEST_CASE("controllers: suspend, a switch to scheduled mode, and deletion with garbage collection",
+          "[controllers]") {
+  local_cluster c(simulated());
+  install_crds(c);
+  running_operator op(c);
+  REQUIRE(op.side.start());
+  kubectl_ok(c, {"create", "namespace", "ops"});
+  kubectl_ok(c, {"apply", "-f", "-"}, R"(
+apiVersion: langop.io/v1alpha1
+kind: LanguageModel
+metadata: {name: local, namespace: ops}
+spec: {provider: ollama, model: llama3, endpoint: "http://ollama.ops.svc:11434"}
+---
+apiVersion: langop.io/v1alpha1
+kind: LanguageAgent
+metadata: {name: worker, namespace: ops}
+spec:
+  instructions: Tidy the queue.
+  modelRefs: [{name: local}]
+)");
+  REQUIRE(op.side.run_until([&] { return phase(c, "languageagents", "ops", "worker") == "Running"; }, 30s));
+  const std::string deployment = "/apis/apps/v1/namespaces/ops/deployments/worker";
+
+  kubectl_ok(c, {"patch", "lagent", "worker", "-n", "ops", "--type=merge", "-p", R"({"spec":{"suspend":true}})"});
+  REQUIRE(op.side.run_until([&] { return phase(c, "languageagents", "ops", "worker") == "Suspended"; }, 20s));
+  CHECK(jsonu::get_int(get(c, deployment), {"spec", "replicas"}).value_or(-1) == 0);
+
+  kubectl_ok(c, {"patch", "lagent", "worker", "-n", "ops", "--type=merge", "-p",
+                 R"({"spec":{"suspend":false,"executionMode":"scheduled","schedule":"*/5 * * * *"}})"});
+  const std::string cronjob = "/apis/batch/v1/namespaces/ops/cronjobs/worker";
+  REQUIRE(op.side.run_until(
+      [&] { return jsonu::get_string(get(c, cronjob), {"spec", "schedule"}) == "*/5 * * * *"; }, 20s));
+  REQUIRE(op.side.run_until([&] { return jsonu::get_string(get(c, deployment), {"kind"}) == "Status"; }, 20s));
+  CHECK(op.side.run_until([&] { return phase(c, "languageagents", "ops", "worker") == "Running"; }, 20s));
+
+  // Deleting the agent takes its children with it (ownerReferences), the model stays.
+  kubectl_ok(c, {"delete", "lagent", "worker", "-n", "ops", "--wait=false"});
+  CHECK(op.side.run_until(
+      [&] {
+        return jsonu::get_string(get(c, cronjob), {"kind"}) == "Status" &&
+               jsonu::get_string(get(c, "/api/v1/namespaces/ops/configmaps/worker-config"), {"kind"}) == "Status";
+      },
+      20s));
+  CHECK(phase(c, "languagemodels", "ops", "local") == "Ready");
+}
