@@ -172,5 +172,10 @@ int main(int argc, char** argv) {
         boost::asio::detached);
   });
   ioc.run();
+  // ioc.stop() above left the cancelled operations (informer loops, reconciles, event
+  // writes) suspended; give them a moment to unwind so every coroutine frame, and the
+  // state it holds, is released before the objects it points to are destroyed.
+  ioc.restart();
+  ioc.run_for(std::chrono::milliseconds(200));
   return exit_code;
 }

@@ -223,7 +223,11 @@ net::awaitable<result<void>> manager::start(std::chrono::seconds connect_timeout
   if (auto r = co_await st->wait_for_api(connect_timeout); !r) co_return r.error();
 
   for (auto& [id, inf] : st->informers) {
-    inf->on_synced([st] {
+    // Weak: the informer (owned by this state) keeps the callback until it syncs, which may
+    // be never (a CRD not installed); a strong reference would be a cycle and a leak.
+    inf->on_synced([weak = std::weak_ptr<state>(st)] {
+      auto st = weak.lock();
+      if (!st) return;
       if (!st->synced && st->all_synced()) {
         st->synced = true;
         st->log.info("caches synced", {{"informers", st->informers.size()}});
@@ -237,13 +241,18 @@ net::awaitable<result<void>> manager::start(std::chrono::seconds connect_timeout
   }
 
   if (st->opts.leader_elect) {
+    // Weak for the same reason as above: the elector is owned by the state it calls back.
     leader_elector::callbacks cb;
-    cb.on_started_leading = [st] {
+    cb.on_started_leading = [weak = std::weak_ptr<state>(st)] {
+      auto st = weak.lock();
+      if (!st) return;
       st->leading = true;
       st->leader_gauge->set(1);
       st->reconsider();
     };
-    cb.on_stopped_leading = [st] {
+    cb.on_stopped_leading = [weak = std::weak_ptr<state>(st)] {
+      auto st = weak.lock();
+      if (!st) return;
       st->leading = false;
       st->leader_gauge->set(0);
       st->reconsider();
