@@ -33,6 +33,21 @@ for _ in $(seq 1 100); do [ -s "$state/kubeconfig" ] && break; sleep 0.1; done
 export KUBECONFIG="$PWD/$state/kubeconfig"
 
 show() { echo; echo "\$ $*"; "$@"; }
+# Waits until every listed object reports status.phase = $1 (kubectl wait --for=jsonpath
+# needs kubectl >= 1.23; Debian 12's own kubectl is 1.20).
+wait_phase() {
+  local want=$1; shift
+  echo; echo "\$ # wait for phase $want: $*"
+  for _ in $(seq 1 240); do
+    local phases
+    phases=$(kubectl get "$@" -o jsonpath='{range .items[*]}{.status.phase}{" "}{end}{.status.phase}' 2>/dev/null || true)
+    if [ -n "${phases// /}" ] && [ -z "$(echo "$phases" | tr ' ' '\n' | grep -v "^$want\$" | grep -v '^$')" ]; then
+      echo "all $want"; return 0
+    fi
+    sleep 0.5
+  done
+  echo "timed out waiting for phase $want: $phases"; return 1
+}
 show kubectl version
 show kubectl get namespaces
 show kubectl apply -f crds/
@@ -46,9 +61,9 @@ show kubectl api-resources --api-group=langop.io
 op_pid=$!
 
 show kubectl apply -f samples/demo/00-cluster.yaml
-show kubectl wait --for=jsonpath='{.status.phase}'=Ready lcluster/demo --timeout=60s
+wait_phase Ready lcluster/demo
 show kubectl apply -k samples/demo/
-show kubectl wait --for=jsonpath='{.status.phase}'=Running -n demo lagent --all --timeout=120s
+wait_phase Running -n demo lagent
 show kubectl get langop -A
 show kubectl get deployments,cronjobs,services,configmaps,pvc,networkpolicies,ingresses -n demo
 show kubectl describe lagent researcher -n demo
