@@ -13,6 +13,8 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -64,6 +66,18 @@ void define(langop::flag_set& f, operator_flags& o) {
                  "shortest interval between lookups of an egress DNS name (records' TTLs are honoured above it)");
   f.add_string("dns-servers", &o.dns_servers,
                "comma-separated DNS servers (ip[:port]) for egress names (default: /etc/resolv.conf)", "LANGOP_DNS_SERVERS");
+}
+
+// "a,b,,c" -> {a, b, c}
+std::vector<std::string> comma_separated(const std::string& list) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0; start < list.size();) {
+    auto comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    if (comma > start) out.push_back(list.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
 }
 
 }  // namespace
@@ -136,12 +150,7 @@ int main(int argc, char** argv) {
   controllers::controllers_options co;
   co.concurrency = static_cast<std::size_t>(o.concurrency);
   co.dns_min_refresh = std::chrono::duration_cast<std::chrono::seconds>(o.dns_min_refresh);
-  for (std::size_t start = 0; start < o.dns_servers.size();) {
-    auto comma = o.dns_servers.find(',', start);
-    if (comma == std::string::npos) comma = o.dns_servers.size();
-    if (comma > start) co.dns_servers.push_back(o.dns_servers.substr(start, comma - start));
-    start = comma + 1;
-  }
+  co.dns_servers = comma_separated(o.dns_servers);
   controllers::operator_controllers reconcilers(ioc.get_executor(), mgr, co, logger);
 
   logger.info("langop-operator starting", {{"apiServer", cfg->source}, {"identity", mo.leader.config.identity}});
@@ -172,10 +181,5 @@ int main(int argc, char** argv) {
         boost::asio::detached);
   });
   ioc.run();
-  // ioc.stop() above left the cancelled operations (informer loops, reconciles, event
-  // writes) suspended; give them a moment to unwind so every coroutine frame, and the
-  // state it holds, is released before the objects it points to are destroyed.
-  ioc.restart();
-  ioc.run_for(std::chrono::milliseconds(200));
   return exit_code;
 }

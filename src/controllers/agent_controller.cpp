@@ -83,12 +83,6 @@ json::object agent_network_policy(const agent_resolution& r, const egress_resolu
   return resources::egress_network_policy(r.agent, r.peers, dns.addresses, extra);
 }
 
-condition egress_condition(const egress_resolution& dns) {
-  if (dns.unresolved.empty()) return {"EgressResolved", true, "Resolved", "Every egress DNS name resolved"};
-  return {"EgressResolved", false, "LookupFailed", "Unresolved egress names (last known addresses kept): " +
-                                                       join(dns.unresolved)};
-}
-
 net::awaitable<result<void>> apply_agent_children(shared& s, const informer::cached_object& obj,
                                                   const agent_resolution& r, const resources::agent_inputs& in, const egress_resolution& dns) {
   const auto hash = resources::agent_config_hash(in, hash_extra(s, obj, in));
@@ -139,7 +133,7 @@ reconcile_result reconcile_agent(std::shared_ptr<shared> sp, std::string key) {
 
   auto state = agent_workload_state(s, *obj);
   std::vector<condition> extra;
-  if (dns.refresh.count() > 0 || !dns.unresolved.empty()) extra.push_back(egress_condition(dns));
+  if (auto egress = egress_condition(dns)) extra.push_back(std::move(*egress));
   record_phase_change(s, *obj, state.phase, state.message, false);
   auto status = status_for(*obj, state.phase, state.ready, state.reason, state.message, std::move(extra),
                            std::move(state.fields));
@@ -179,15 +173,10 @@ void setup_agent(shared& s) {
   auto& c = add_kind_controller(s, "languageagent", *s.agents, reconcile_agent);
   for (auto* inf : {s.configmaps, s.deployments, s.cronjobs, s.pvcs, s.network_policies})
     c.watch_owned(*inf, "LanguageAgent");
-  auto by_index = [&s](std::string_view index) {
-    return [&s, index](const informer::change& ch, const std::function<void(std::string)>& emit) {
-      emit_both(ch, [&](const informer::cached_object& o) { for_referrers(*s.agents, index, o.key(), emit); });
-    };
-  };
-  c.watch(*s.models, by_index(index_agent_models));
-  c.watch(*s.tools, by_index(index_agent_tools));
-  c.watch(*s.personas, by_index(index_agent_persona));
-  c.watch(*s.secrets, by_index(index_agent_secrets));
+  watch_referrers(c, *s.models, *s.agents, index_agent_models);
+  watch_referrers(c, *s.tools, *s.agents, index_agent_tools);
+  watch_referrers(c, *s.personas, *s.agents, index_agent_persona);
+  watch_referrers(c, *s.secrets, *s.agents, index_agent_secrets);
   c.watch(*s.jobs, [&s](const informer::change& ch, const std::function<void(std::string)>& emit) {
     emit_both(ch, [&](const informer::cached_object& j) { map_job(s, j, emit); });
   });

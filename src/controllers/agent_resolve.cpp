@@ -68,13 +68,7 @@ void resolve_tools(const shared& s, const informer::cached_object& agent, agent_
 void resolve_persona(const shared& s, const informer::cached_object& agent, agent_resolution& r) {
   auto name = agent["spec"].find("personaRef").find("name").as_string();
   if (name.empty()) return;
-  std::deque<json::object> storage;
-  auto chain = resources::resolve_persona_chain(name, [&](std::string_view n) -> const json::object* {
-    auto p = s.personas->store().get(agent.ns(), n);
-    if (!p) return nullptr;
-    storage.push_back(to_object(*p));
-    return &storage.back();
-  });
+  auto chain = persona_chain_of(s, agent.ns(), name);
   if (chain.failure == resources::persona_failure::missing) r.pending.push_back(chain.message);
   else if (!chain.ok()) r.failed.push_back(chain.message);
   else r.persona = resources::flatten_persona(chain.personas);

@@ -37,12 +37,19 @@ workload_state agent_workload_state(const shared& s, const informer::cached_obje
     auto cj = s.cronjobs->store().get(agent.ns(), resources::agent_cronjob_name(agent.name()));
     if (cj) add_executions(s, *cj, w.fields);
     if (suspended) {
-      w = {"Suspended", true, "Suspended", "CronJob suspended", std::move(w.fields)};
+      w.phase = "Suspended";
+      w.ready = true;
+      w.reason = "Suspended";
+      w.message = "CronJob suspended";
     } else if (!cj) {
-      w = {"Pending", false, "CronJobPending", "Waiting for the CronJob to be created", std::move(w.fields)};
+      w.phase = "Pending";
+      w.reason = "CronJobPending";
+      w.message = "Waiting for the CronJob to be created";
     } else {
-      w = {"Running", true, "Scheduled", "Runs on schedule " + std::string(spec.find("schedule").as_string()),
-           std::move(w.fields)};
+      w.phase = "Running";
+      w.ready = true;
+      w.reason = "Scheduled";
+      w.message = "Runs on schedule " + std::string(spec.find("schedule").as_string());
     }
     return w;
   }

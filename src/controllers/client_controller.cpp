@@ -56,15 +56,8 @@ reconcile_result reconcile_client(std::shared_ptr<shared> sp, std::string key) {
 void setup_client(shared& s) {
   auto& c = add_kind_controller(s, "languageclient", *s.clients, reconcile_client);
   for (auto* inf : {s.services, s.ingresses}) c.watch_owned(*inf, "LanguageClient");
-  c.watch(*s.agents, [&s](const informer::change& ch, const std::function<void(std::string)>& emit) {
-    emit_both(ch, [&](const informer::cached_object& a) { for_referrers(*s.clients, index_client_agent, a.key(), emit); });
-  });
-  c.watch(*s.secrets, [&s](const informer::change& ch, const std::function<void(std::string)>& emit) {
-    // Few clients per namespace: re-check them all when a Secret of theirs may have appeared.
-    emit_both(ch, [&](const informer::cached_object& sec) {
-      s.clients->store().for_each(sec.ns(), [&](const informer::cached_object& cl) { emit(cl.key()); });
-    });
-  });
+  watch_referrers(c, *s.agents, *s.clients, index_client_agent);
+  watch_referrers(c, *s.secrets, *s.clients, index_client_secret);
 }
 
 }  // namespace langop::controllers

@@ -81,11 +81,7 @@ reconcile_result reconcile_cluster(std::shared_ptr<shared> sp, std::string key) 
 void setup_cluster(shared& s) {
   auto& c = add_kind_controller(s, "languagecluster", *s.clusters, reconcile_cluster);
   for (auto* inf : {s.quotas, s.limit_ranges}) c.watch_owned(*inf, "LanguageCluster");
-  c.watch(*s.namespaces, [&s](const informer::change& ch, const std::function<void(std::string)>& emit) {
-    emit_both(ch, [&](const informer::cached_object& ns) {
-      for_referrers(*s.clusters, index_cluster_namespace, ns.name(), emit);
-    });
-  });
+  watch_referrers(c, *s.namespaces, *s.clusters, index_cluster_namespace);
 }
 
 }  // namespace langop::controllers

@@ -34,6 +34,15 @@ std::vector<std::string> render(const dns::answer& a) {
 
 }  // namespace
 
+std::optional<condition> egress_condition(const egress_resolution& dns) {
+  if (dns.refresh.count() == 0 && dns.unresolved.empty()) return std::nullopt;
+  if (dns.unresolved.empty()) return condition{"EgressResolved", true, "Resolved", "Every egress DNS name resolved"};
+  std::string names;
+  for (const auto& u : dns.unresolved) names += (names.empty() ? "" : "; ") + u;
+  return condition{"EgressResolved", false, "LookupFailed",
+                   "Unresolved egress names (last known addresses kept): " + names};
+}
+
 egress_dns::egress_dns(net::any_io_executor ex, const controllers_options& opts)
     : resolver_(std::make_unique<dns::resolver>(ex, resolver_options_for(opts))),
       min_refresh_(opts.dns_min_refresh),

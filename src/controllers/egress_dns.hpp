@@ -5,6 +5,7 @@
 #pragma once
 
 #include "langop/controllers/controllers.hpp"
+#include "langop/controllers/status.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,10 @@ struct egress_resolution {
   std::vector<std::string> unresolved;  // "name: why" for failed or rejected names
   std::chrono::seconds refresh{0};      // when to look again (0: no names)
 };
+
+// Condition EgressResolved for an object with egress DNS names (nullopt without any):
+// True, or False listing the names that failed.
+[[nodiscard]] std::optional<condition> egress_condition(const egress_resolution& dns);
 
 class egress_dns final {
  public:

@@ -118,7 +118,7 @@ reconcile_result reconcile_model(std::shared_ptr<shared> sp, std::string key) {
                                  : "Waiting for the gateway: " + std::to_string(ready) + "/" + std::to_string(want) +
                                        " replicas ready";
   std::vector<condition> extra;
-  if (!dns.unresolved.empty()) extra.push_back({"EgressResolved", false, "LookupFailed", dns.unresolved.front()});
+  if (auto egress = egress_condition(dns)) extra.push_back(std::move(*egress));
   record_phase_change(s, *obj, phase, {}, false);
   auto status = status_for(*obj, phase, up, up ? "GatewayReady" : "GatewayStarting", message, std::move(extra),
                            std::move(fields));
@@ -132,13 +132,9 @@ reconcile_result reconcile_model(std::shared_ptr<shared> sp, std::string key) {
 void setup_model(shared& s) {
   auto& c = add_kind_controller(s, "languagemodel", *s.models, reconcile_model);
   for (auto* inf : {s.configmaps, s.deployments, s.services, s.network_policies}) c.watch_owned(*inf, "LanguageModel");
-  c.watch(*s.secrets, [&s](const informer::change& ch, const std::function<void(std::string)>& emit) {
-    emit_both(ch, [&](const informer::cached_object& sec) { for_referrers(*s.models, index_model_secret, sec.key(), emit); });
-  });
+  watch_referrers(c, *s.secrets, *s.models, index_model_secret);
   // A fallback appearing, changing or disappearing reaches the models that name it.
-  c.watch(*s.models, [&s](const informer::change& ch, const std::function<void(std::string)>& emit) {
-    emit_both(ch, [&](const informer::cached_object& m) { for_referrers(*s.models, index_model_fallbacks, m.key(), emit); });
-  });
+  watch_referrers(c, *s.models, *s.models, index_model_fallbacks);
   watch_clusters(s, c, *s.models);
 }
 

@@ -13,19 +13,6 @@ namespace net = boost::asio;
 
 namespace {
 
-// Lookups copy from the cache: the chain outlives no await, but the copies keep the
-// builder independent of the cache representation.
-resources::persona_chain chain_for(shared& s, std::string_view ns, std::string_view name,
-                                   std::vector<json::object>& storage) {
-  storage.reserve(resources::max_persona_depth + 2);
-  return resources::resolve_persona_chain(name, [&](std::string_view n) -> const json::object* {
-    auto o = s.personas->store().get(ns, n);
-    if (!o) return nullptr;
-    storage.push_back(to_object(*o));
-    return &storage.back();
-  });
-}
-
 std::string_view failure_reason(resources::persona_failure f) {
   switch (f) {
     case resources::persona_failure::missing: return "ParentNotFound";
@@ -41,8 +28,7 @@ reconcile_result reconcile_persona(std::shared_ptr<shared> sp, std::string key) 
   auto obj = s.personas->store().get(ns, name);
   if (!obj || obj->deleting()) co_return runtime::action::done();
 
-  std::vector<json::object> storage;
-  auto chain = chain_for(s, ns, name, storage);
+  auto chain = persona_chain_of(s, ns, name);
   const auto used_by = static_cast<std::int64_t>(s.agents->store().index_size(index_agent_persona, key));
   json::object fields;
   fields["usedBy"] = used_by;
@@ -73,11 +59,7 @@ void setup_persona(shared& s) {
   auto& c = add_kind_controller(s, "languagepersona", *s.personas, reconcile_persona);
   // A persona's change reaches its children (their flattened hash changes, or a cycle
   // appears) ...
-  c.watch(*s.personas, [&s](const informer::change& ch, const std::function<void(std::string)>& emit) {
-    emit_both(ch, [&](const informer::cached_object& p) {
-      for_referrers(*s.personas, index_persona_parent, p.key(), emit);
-    });
-  });
+  watch_referrers(c, *s.personas, *s.personas, index_persona_parent);
   // ... and agents starting or stopping to use it change usedBy.
   c.watch(*s.agents, [](const informer::change& ch, const std::function<void(std::string)>& emit) {
     emit_both(ch, [&](const informer::cached_object& a) {

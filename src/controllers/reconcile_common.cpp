@@ -18,6 +18,17 @@ runtime::controller& add_kind_controller(shared& s, std::string name, informer::
   return c;
 }
 
+void watch_referrers(runtime::controller& c, informer::informer& source, const informer::informer& referrers,
+                     std::string_view index) {
+  c.watch(source,
+          [&referrers, index](const informer::change& ch, const std::function<void(std::string)>& emit) {
+            emit_both(ch, [&](const informer::cached_object& o) {
+              referrers.store().for_each_indexed(index, o.key(),
+                                                 [&](const informer::cached_object& r) { emit(r.key()); });
+            });
+          });
+}
+
 void watch_clusters(shared& s, runtime::controller& c, const informer::informer& objects) {
   c.watch(*s.clusters, [&objects](const informer::change& ch, const std::function<void(std::string)>& emit) {
     emit_both(ch, [&](const informer::cached_object& cl) {

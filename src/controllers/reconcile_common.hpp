@@ -15,6 +15,12 @@ using reconcile_impl = reconcile_result (*)(std::shared_ptr<shared>, std::string
 runtime::controller& add_kind_controller(shared& s, std::string name, informer::informer& primary,
                                          reconcile_impl fn);
 
+// A change of an object of `source` reaches every object of `referrers` filed under its
+// key ("ns/name", or the name when cluster-scoped) in index `index` of `referrers` — before
+// and after the change, so a reference that was just removed still counts.
+void watch_referrers(runtime::controller& c, informer::informer& source, const informer::informer& referrers,
+                     std::string_view index);
+
 // A LanguageCluster's change reaches every object of `objects` in its namespace (they
 // may name it in spec.cluster).
 void watch_clusters(shared& s, runtime::controller& c, const informer::informer& objects);

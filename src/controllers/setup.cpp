@@ -45,6 +45,8 @@ void add_indexes(shared& s) {
   s.models->store().add_index(std::string(index_model_secret), ref_index({}, {"spec", "apiKeySecretRef", "name"}));
   s.models->store().add_index(std::string(index_model_fallbacks), ref_index({"spec", "fallbacks"}, {}));
   s.clients->store().add_index(std::string(index_client_agent), ref_index({}, {"spec", "agentRef", "name"}));
+  s.clients->store().add_index(std::string(index_client_secret),
+                               ref_index({}, {"spec", "auth", "secretRef", "name"}));
   s.clusters->store().add_index(std::string(index_cluster_namespace), index_cluster_namespace_fn);
 }
 

@@ -21,6 +21,7 @@ inline constexpr std::string_view index_persona_parent = "persona-parent";  // "
 inline constexpr std::string_view index_model_secret = "model-secret";      // "ns/secret"
 inline constexpr std::string_view index_model_fallbacks = "model-fallbacks";  // "ns/model"
 inline constexpr std::string_view index_client_agent = "client-agent";      // "ns/agent"
+inline constexpr std::string_view index_client_secret = "client-secret";    // "ns/secret"
 inline constexpr std::string_view index_cluster_namespace = "cluster-namespace";  // "namespace"
 
 // Object keys of every change's previous and current versions (a reference removed by an

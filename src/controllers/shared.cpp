@@ -6,6 +6,8 @@
 #include "langop/informer/cached_object.hpp"
 #include "langop/runtime/manager.hpp"
 
+#include <deque>
+
 namespace langop::controllers {
 
 shared::shared(boost::asio::any_io_executor e, runtime::manager& m, kube::client& c, controllers_options o,
@@ -45,6 +47,16 @@ const json::object& object_at(const json::object& o, std::string_view key) {
   return empty;
 }
 
+resources::persona_chain persona_chain_of(const shared& s, std::string_view ns, std::string_view name) {
+  std::deque<json::object> copies;  // stable addresses while the chain is walked
+  return resources::resolve_persona_chain(name, [&](std::string_view n) -> const json::object* {
+    auto p = s.personas->store().get(ns, n);
+    if (!p) return nullptr;
+    copies.push_back(to_object(*p));
+    return &copies.back();
+  });
+}
+
 json::object status_for(const informer::cached_object& obj, std::string_view phase, bool ready,
                         std::string_view reason, std::string_view message, std::vector<condition> extra,
                         json::object fields) {
@@ -81,11 +93,6 @@ informer::index_fn ref_index(std::vector<std::string> list_path, std::vector<std
       }
     }
   };
-}
-
-void for_referrers(const informer::informer& inf, std::string_view index, std::string_view key,
-                   const std::function<void(std::string)>& emit) {
-  inf.store().for_each_indexed(index, key, [&](const informer::cached_object& o) { emit(o.key()); });
 }
 
 void record_phase_change(shared& s, const informer::cached_object& obj, std::string_view new_phase,

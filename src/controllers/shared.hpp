@@ -9,6 +9,7 @@
 #include "langop/core/error.hpp"
 #include "langop/core/json.hpp"
 #include "langop/informer/informer.hpp"
+#include "langop/resources/persona.hpp"
 #include "langop/runtime/controller.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -78,6 +79,9 @@ using reconcile_result = boost::asio::awaitable<result<runtime::action>>;
 // o[key] when it is an object, else an empty object.
 [[nodiscard]] const json::object& object_at(const json::object& o, std::string_view key);
 
+// The parentRef chain of persona `name` in `ns`, read from the persona cache.
+[[nodiscard]] resources::persona_chain persona_chain_of(const shared& s, std::string_view ns, std::string_view name);
+
 // Ready condition and the whole status in one call (SPEC 1.1 envelope).
 [[nodiscard]] json::object status_for(const informer::cached_object& obj, std::string_view phase, bool ready,
                                       std::string_view reason, std::string_view message,
@@ -86,10 +90,6 @@ using reconcile_result = boost::asio::awaitable<result<runtime::action>>;
 // Index: objects filed under "ns/<value>" for each string found at `path` inside every
 // element of the array at `list_path` (or directly at `path` when list_path is empty).
 [[nodiscard]] informer::index_fn ref_index(std::vector<std::string> list_path, std::vector<std::string> path);
-// Emits "ns/name" for every object of `inf` filed under index `index` at `key`.
-void for_referrers(const informer::informer& inf, std::string_view index, std::string_view key,
-                   const std::function<void(std::string)>& emit);
-
 // Phase transitions are events (SPEC 1.1): "Phase changed from X to Y".
 void record_phase_change(shared& s, const informer::cached_object& obj, std::string_view new_phase,
                          std::string_view message, bool warning);

@@ -72,9 +72,9 @@ reconcile_result reconcile_tool(std::shared_ptr<shared> sp, std::string key) {
     const std::int64_t have = d ? (*d)["status"].find("readyReplicas").as_int64() : 0;
     fields["readyReplicas"] = have;
     ready = have >= want;
-    const bool was_running = (*obj)["status"].find("phase").as_string() == "Running";
-    phase = ready ? "Running" : (was_running || (*obj)["status"].find("phase").as_string() == "Updating") ? "Updating"
-                                                                                                          : "Pending";
+    // Not ready after having run: a rollout (Updating); never ran yet: Pending.
+    const auto live_phase = (*obj)["status"].find("phase").as_string();
+    if (!ready) phase = live_phase == "Running" || live_phase == "Updating" ? "Updating" : "Pending";
     reason = ready ? "Available" : "PodsStarting";
     message = std::to_string(have) + "/" + std::to_string(want) + " replicas ready";
   } else {
@@ -82,7 +82,7 @@ reconcile_result reconcile_tool(std::shared_ptr<shared> sp, std::string key) {
                                                     : "Builtin tool, executed in-process by task loops";
   }
   std::vector<condition> extra;
-  if (!dns.unresolved.empty()) extra.push_back({"EgressResolved", false, "LookupFailed", dns.unresolved.front()});
+  if (auto egress = egress_condition(dns)) extra.push_back(std::move(*egress));
   record_phase_change(s, *obj, phase, {}, false);
   auto status = status_for(*obj, phase, ready, reason, message, std::move(extra), std::move(fields));
   // Tools discovered earlier (status.tools) are kept until discovery runs again.

@@ -32,4 +32,17 @@ const boost::system::error_category& category() noexcept {
   return instance;
 }
 
+failure_kind classify(const error& e) noexcept {
+  if (e.code.category() != category()) return failure_kind::network;
+  switch (static_cast<errc>(e.code.value())) {
+    case errc::timeout: return failure_kind::timeout;
+    case errc::cancelled: return failure_kind::cancelled;
+    case errc::malformed_response:
+    case errc::body_too_large: return failure_kind::bad_response;
+    case errc::invalid_argument:
+    case errc::credentials_unavailable: return failure_kind::bad_input;
+    default: return failure_kind::network;
+  }
+}
+
 }  // namespace langop::http

@@ -53,18 +53,14 @@ std::string_view to_string(errc e) noexcept {
 
 error from_http_error(const error& transport, std::string_view what) {
   errc code = errc::network;
-  if (transport.code.category() == http::category()) {
-    switch (static_cast<http::errc>(transport.code.value())) {
-      case http::errc::timeout: code = errc::timeout; break;
-      case http::errc::cancelled: code = errc::cancelled; break;
-      case http::errc::malformed_response:
-      case http::errc::body_too_large: code = errc::malformed_response; break;
-      // A header value the transport refuses (e.g. a key with a newline) is the caller's
-      // input, not the network's.
-      case http::errc::invalid_argument:
-      case http::errc::credentials_unavailable: code = errc::bad_request; break;
-      default: code = errc::network; break;
-    }
+  switch (http::classify(transport)) {
+    case http::failure_kind::timeout: code = errc::timeout; break;
+    case http::failure_kind::cancelled: code = errc::cancelled; break;
+    case http::failure_kind::bad_response: code = errc::malformed_response; break;
+    // A header value the transport refuses (e.g. a key with a newline) is the caller's
+    // input, not the network's.
+    case http::failure_kind::bad_input: code = errc::bad_request; break;
+    case http::failure_kind::network: break;
   }
   return make_error(code, std::string(what) + ": " + transport.message, transport.http_status);
 }

@@ -8,14 +8,6 @@ namespace {
 
 bool ends_with(std::string_view s, std::string_view suffix) { return s.ends_with(suffix); }
 
-scripted_reply json_reply(int status, std::string body) {
-  scripted_reply r;
-  r.status = status;
-  r.headers = {{"Content-Type", "application/json"}};
-  r.body = std::move(body);
-  return r;
-}
-
 }  // namespace
 
 struct fake_llm_server::impl {

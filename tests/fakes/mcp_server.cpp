@@ -7,14 +7,6 @@ namespace langop::test {
 
 namespace {
 
-scripted_reply json_reply(int status, std::string body) {
-  scripted_reply r;
-  r.status = status;
-  r.headers = {{"Content-Type", "application/json"}};
-  r.body = std::move(body);
-  return r;
-}
-
 json::object rpc_result(const json::value& id, json::value result) {
   json::object o;
   o["jsonrpc"] = "2.0";

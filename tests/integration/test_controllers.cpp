@@ -112,6 +112,15 @@ void install_crds(local_cluster& c) {
                  "crd/languagepersonas.langop.io", "crd/languageclients.langop.io"});
 }
 
+// A local API server (workloads simulated) with the CRDs, and an operator on it.
+struct operator_fixture {
+  explicit operator_fixture(std::chrono::seconds dns_min_refresh = std::chrono::seconds(30))
+      : crds_installed((install_crds(cluster), true)), op(cluster, dns_min_refresh) {}
+  local_cluster cluster{simulated()};
+  bool crds_installed;
+  running_operator op;
+};
+
 }  // namespace
 
 TEST_CASE("controllers: the demo converges with wired children, then writes nothing, also after a restart",
@@ -169,9 +178,9 @@ TEST_CASE("controllers: the demo converges with wired children, then writes noth
 }
 
 TEST_CASE("controllers: missing references wait, appear later, and bad input is reported", "[controllers]") {
-  local_cluster c(simulated());
-  install_crds(c);
-  running_operator op(c);
+  operator_fixture f;
+  auto& c = f.cluster;
+  auto& op = f.op;
   REQUIRE(op.side.start());
   kubectl_ok(c, {"create", "namespace", "team"});
   kubectl_ok(c, {"apply", "-f", "-"}, R"(
@@ -243,9 +252,9 @@ spec: {provider: openai, model: gpt-4o-mini, apiKeySecretRef: {name: key}}
 }
 
 TEST_CASE("controllers: the seed example applies unchanged and runs once its Secret exists", "[controllers]") {
-  local_cluster c(simulated());
-  install_crds(c);
-  running_operator op(c);
+  operator_fixture f;
+  auto& c = f.cluster;
+  auto& op = f.op;
   REQUIRE(op.side.start());
   // As a user would: the first apply creates the LanguageCluster, whose namespace the rest
   // needs; once it is Ready the same file applies completely.
@@ -272,9 +281,9 @@ TEST_CASE("controllers: the seed example applies unchanged and runs once its Sec
 
 TEST_CASE("controllers: egress DNS follows TTLs, rewrites on change and keeps the last good set on failure",
           "[controllers]") {
-  local_cluster c(simulated());
-  install_crds(c);
-  running_operator op(c, std::chrono::seconds(1));
+  operator_fixture f(std::chrono::seconds(1));
+  auto& c = f.cluster;
+  auto& op = f.op;
   op.dns.set("mcp.example.test", {{"192.0.2.1", 1}});
   REQUIRE(op.side.start());
   kubectl_ok(c, {"create", "namespace", "net"});
@@ -314,9 +323,9 @@ spec:
 
 TEST_CASE("controllers: suspend, a switch to scheduled mode, and deletion with garbage collection",
           "[controllers]") {
-  local_cluster c(simulated());
-  install_crds(c);
-  running_operator op(c);
+  operator_fixture f;
+  auto& c = f.cluster;
+  auto& op = f.op;
   REQUIRE(op.side.start());
   kubectl_ok(c, {"create", "namespace", "ops"});
   kubectl_ok(c, {"apply", "-f", "-"}, R"(

@@ -20,6 +20,14 @@
 
 namespace langop::test {
 
+scripted_reply json_reply(int status, std::string body) {
+  scripted_reply r;
+  r.status = status;
+  r.headers = {{"Content-Type", "application/json"}};
+  r.body = std::move(body);
+  return r;
+}
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;

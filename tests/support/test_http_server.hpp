@@ -36,6 +36,9 @@ struct scripted_reply {
   std::string raw;                         // sent verbatim instead, then close
 };
 
+// A complete response with a JSON body (Content-Type application/json).
+[[nodiscard]] scripted_reply json_reply(int status, std::string body);
+
 struct seen_request {
   std::string method;
   std::string target;

@@ -33,6 +33,17 @@ enum class errc {
 // A langop::error for `e`. `message` must not contain header values or tokens.
 [[nodiscard]] inline error make_error(errc e, std::string message) { return error{make_error_code(e), std::move(message)}; }
 
+// How a protocol client above HTTP (LLM, MCP) reads a transport failure: the one
+// classification they share, so their own error codes stay consistent.
+enum class failure_kind {
+  network,       // could not reach or talk to the peer (and any error of another category)
+  timeout,       // the deadline passed
+  cancelled,     // the caller cancelled
+  bad_response,  // the peer answered something unparseable or oversized: its fault
+  bad_input,     // the caller's own input was refused (e.g. a header value with a newline)
+};
+[[nodiscard]] failure_kind classify(const error& e) noexcept;
+
 }  // namespace langop::http
 
 template <>
