@@ -49,6 +49,11 @@ class mirror_controller {
     });
   }
 
+  // Reconciles in flight point into this object: stop them before it goes.
+  ~mirror_controller() { op_.shutdown(); }
+  mirror_controller(const mirror_controller&) = delete;
+  mirror_controller& operator=(const mirror_controller&) = delete;
+
   bool overlapped = false;
   int reconciles = 0;
 

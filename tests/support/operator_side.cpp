@@ -29,16 +29,20 @@ operator_side::operator_side(const local_cluster& cluster, runtime::manager_opti
 }
 
 operator_side::~operator_side() {
-  if (started_) {
-    bool done = false;
-    boost::asio::co_spawn(
-        ioc, [&]() -> boost::asio::awaitable<void> { co_await manager->shutdown(); },
-        [&](std::exception_ptr) { done = true; });
-    run_until([&] { return done; }, std::chrono::seconds(15));
-  }
+  shutdown();
   manager.reset();
   ioc.restart();
   ioc.run_for(std::chrono::milliseconds(200));  // let cancelled operations unwind
+}
+
+void operator_side::shutdown() {
+  if (!started_) return;
+  started_ = false;
+  bool done = false;
+  boost::asio::co_spawn(
+      ioc, [&]() -> boost::asio::awaitable<void> { co_await manager->shutdown(); },
+      [&](std::exception_ptr) { done = true; });
+  run_until([&] { return done; }, std::chrono::seconds(15));
 }
 
 bool operator_side::start(std::chrono::milliseconds limit) {

@@ -27,6 +27,10 @@ class operator_side {
 
   // Starts the manager; true once it started within `limit`.
   bool start(std::chrono::milliseconds limit = std::chrono::seconds(10));
+  // Shuts the manager down and lets cancelled operations unwind (idempotent). Objects
+  // that reconcilers point into must call this before they go: a reconcile in flight
+  // resumes during shutdown.
+  void shutdown();
   // Runs the loop until `done()` holds or `limit` passes; returns done().
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit);
   void run_for(std::chrono::milliseconds d);
