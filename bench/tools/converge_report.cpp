@@ -1,0 +1,160 @@
+// PURE: formatting of the convergence benchmark's results.
+#include "converge_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+namespace bench::converge {
+
+namespace json = langop::json;
+
+latency_summary summarize_latencies(std::vector<double> ms, std::size_t missing) {
+  latency_summary s;
+  s.samples = ms.size();
+  s.missing = missing;
+  if (ms.empty()) return s;
+  std::sort(ms.begin(), ms.end());
+  auto at = [&](double q) { return ms[static_cast<std::size_t>(std::ceil(q * static_cast<double>(ms.size()))) - 1]; };
+  s.p50_ms = at(0.50);
+  s.p99_ms = at(0.99);
+  s.max_ms = ms.back();
+  return s;
+}
+
+namespace {
+
+std::string fmt(double v, int decimals = 1) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string verbs_text(const std::map<std::string, double>& by_verb, double agents) {
+  std::string out;
+  for (const auto& [verb, n] : by_verb) {
+    if (!out.empty()) out += ", ";
+    out += verb + " " + fmt(agents > 0 ? n / agents : 0, 2);
+  }
+  return out.empty() ? "n/a" : out;
+}
+
+double total(const std::map<std::string, double>& m) {
+  double sum = 0;
+  for (const auto& [k, v] : m) sum += v;
+  return sum;
+}
+
+}  // namespace
+
+std::string markdown_table(const std::vector<run_result>& runs) {
+  std::string out = "| Metric |";
+  std::string rule = "|---|";
+  for (const auto& r : runs) {
+    out += " N=" + std::to_string(r.agents) + " |";
+    rule += "---|";
+  }
+  out += " Target |\n" + rule + "---|\n";
+  auto row = [&](const std::string& what, const std::function<std::string(const run_result&)>& cell,
+                 const std::string& target) {
+    out += "| " + what + " |";
+    for (const auto& r : runs) out += " " + cell(r) + " |";
+    out += " " + target + " |\n";
+  };
+  row("cold start: all agents Running (s)", [](const run_result& r) {
+    return fmt(r.converge_s, 2) + (r.converged ? "" : " (NOT converged: " + std::to_string(r.running) + " Running)");
+  }, "");
+  row("write floor: same writes, plain client (s)", [](const run_result& r) {
+    return fmt(r.floor_s, 2) + " (" + std::to_string(r.floor_objects) + " objects + " +
+           std::to_string(r.floor_status_writes) + " status)";
+  }, "");
+  row("**operator ÷ floor**", [](const run_result& r) { return "**" + fmt(r.ratio(), 2) + "**"; }, "≤ 1.2 at 10k");
+  row("API requests per agent (operator)",
+      [](const run_result& r) { return fmt(total(r.requests_by_verb) / static_cast<double>(r.agents), 2); }, "");
+  row("  by verb, per agent", [](const run_result& r) {
+    return verbs_text(r.requests_by_verb, static_cast<double>(r.agents));
+  }, "");
+  row("operator CPU, cold start (s)", [](const run_result& r) { return fmt(r.operator_cpu_s, 2); }, "");
+  row("operator peak RSS (MiB)",
+      [](const run_result& r) { return fmt(static_cast<double>(r.operator_peak_rss) / 1048576.0); }, "");
+  row("max requests in flight", [](const run_result& r) {
+    return r.max_requests_in_flight < 0 ? std::string("n/a") : fmt(r.max_requests_in_flight, 0);
+  }, "");
+  row("writes on a no-op resync (operator restart)", [](const run_result& r) {
+    if (r.resync_writes < 0) return std::string("not measured");
+    std::string s = fmt(r.resync_writes, 0);
+    if (r.resync_server_writes >= 0) s += " (server committed " + fmt(r.resync_server_writes, 0) + ")";
+    return s;
+  }, "0");
+  row("CPU per no-op reconcile (µs)", [](const run_result& r) {
+    return fmt(r.us_per_noop_reconcile(), 1) + " (" + fmt(r.resync_reconciles, 0) + " reconciles)";
+  }, "≤ 20");
+  row("spec change → status p50 / p99 / max (ms)", [](const run_result& r) {
+    if (r.churn.samples == 0) return std::string("not measured");
+    return fmt(r.churn.p50_ms) + " / " + fmt(r.churn.p99_ms) + " / " + fmt(r.churn.max_ms) + " (" +
+           std::to_string(r.churn.samples) + " changes, " + fmt(r.churn_changes_per_s) + "/s" +
+           (r.churn.missing ? ", " + std::to_string(r.churn.missing) + " missing" : "") + ")";
+  }, "p99 ≤ 50");
+  row("operator RSS per cached object (B)", [](const run_result& r) {
+    return r.cached_objects ? fmt(static_cast<double>(r.operator_rss) / static_cast<double>(r.cached_objects), 0)
+                            : std::string("n/a");
+  }, "");
+  row("raw JSON per cached object (B)", [](const run_result& r) {
+    return r.cached_objects
+               ? fmt(static_cast<double>(r.cached_raw_json_bytes) / static_cast<double>(r.cached_objects), 0)
+               : std::string("n/a");
+  }, "");
+  row("operator RSS ÷ raw JSON of its cache", [](const run_result& r) {
+    return r.cached_raw_json_bytes
+               ? fmt(static_cast<double>(r.operator_rss) / static_cast<double>(r.cached_raw_json_bytes), 2)
+               : std::string("n/a");
+  }, "cache ≤ 1.5x (RSS is an upper bound)");
+  return out;
+}
+
+json::object to_json(const run_result& r) {
+  json::object verbs, reconciles;
+  for (const auto& [k, v] : r.requests_by_verb) verbs[k] = v;
+  for (const auto& [k, v] : r.reconciles_by_controller) reconciles[k] = v;
+  json::array notes;
+  for (const auto& n : r.notes) notes.emplace_back(n);
+  const double n = static_cast<double>(r.agents);
+  return json::object{
+      {"agents", r.agents},
+      {"namespaces", r.namespaces},
+      {"concurrency", r.concurrency},
+      {"server", r.server},
+      {"converged", r.converged},
+      {"running", r.running},
+      {"converge_s", r.converge_s},
+      {"floor_s", r.floor_s},
+      {"floor_objects", r.floor_objects},
+      {"floor_status_writes", r.floor_status_writes},
+      {"floor_errors", r.floor_errors},
+      {"ratio", r.ratio()},
+      {"requests_by_verb", std::move(verbs)},
+      {"requests_per_agent", n > 0 ? total(r.requests_by_verb) / n : 0},
+      {"reconciles_by_controller", std::move(reconciles)},
+      {"operator_cpu_s", r.operator_cpu_s},
+      {"operator_peak_rss_bytes", r.operator_peak_rss},
+      {"operator_rss_bytes", r.operator_rss},
+      {"max_requests_in_flight", r.max_requests_in_flight},
+      {"resync_writes", r.resync_writes},
+      {"resync_server_writes", r.resync_server_writes},
+      {"resync_reconciles", r.resync_reconciles},
+      {"resync_reconcile_cpu_s", r.resync_cpu_s},
+      {"resync_total_cpu_s", r.resync_total_cpu_s},
+      {"us_per_noop_reconcile", r.us_per_noop_reconcile()},
+      {"churn_samples", r.churn.samples},
+      {"churn_missing", r.churn.missing},
+      {"churn_changes_per_s", r.churn_changes_per_s},
+      {"churn_p50_ms", r.churn.p50_ms},
+      {"churn_p99_ms", r.churn.p99_ms},
+      {"churn_max_ms", r.churn.max_ms},
+      {"cached_objects", r.cached_objects},
+      {"cached_raw_json_bytes", r.cached_raw_json_bytes},
+      {"notes", std::move(notes)}};
+}
+
+}  // namespace bench::converge
