@@ -58,6 +58,8 @@ std::int64_t generation_of(const json::value& o) {
   return langop::jsonu::get_int(o, {"metadata", "generation"}).value_or(0);
 }
 
+std::string reason_of(const json::value& event) { return std::string(langop::jsonu::get_string(event, {"reason"})); }
+
 json::value namespace_object(const std::string& name) {
   return json::object{{"apiVersion", "v1"},
                       {"kind", "Namespace"},
@@ -267,8 +269,23 @@ class run {
     const auto m = parse_operator_metrics(op_.metrics());
     r_.requests_by_verb = m.requests_by_verb;
     r_.reconciles_by_controller = m.reconciles_by_controller;
+    count_events();
     progress(n_, "cold start: " + std::to_string(r_.running) + " Running in " + std::to_string(r_.converge_s) + " s");
     if (!r_.converged) throw std::runtime_error(r_.notes.back());
+  }
+
+  // The Events the operator wrote during the cold start (each one is a create).
+  void count_events() {
+    for (const auto& ns : mix_.namespaces)
+      run_one(
+          ioc_,
+          [&]() -> net::awaitable<void> {
+            const kube::list_options all;
+            auto page = co_await client_->list(kinds::events, ns, all);
+            if (!page) co_return;
+            for (const auto& e : page->items) r_.events_by_reason[reason_of(e)] += 1;
+          },
+          std::chrono::seconds(120));
   }
 
   // Raw JSON of what the operator caches: every object of the kinds it watches (children
@@ -414,6 +431,7 @@ class run {
     r_.floor_objects = f.objects;
     r_.floor_status_writes = f.status_writes;
     r_.floor_errors = f.errors;
+    r_.children_by_kind = f.children_by_kind;
     if (f.errors) r_.notes.push_back("write floor: " + std::to_string(f.errors) + " errors, first: " + f.first_error);
     if (op_.attached())
       r_.notes.push_back("write floor without status writes: the running operator would reconcile copied objects");

@@ -72,8 +72,10 @@ floor_result write_floor(net::io_context& ioc, kube::client& c, const std::vecto
     for (auto& s : list_all(ioc, c, kinds::secrets, ns, "app.kubernetes.io/part-of=langop-bench", limit))
       untimed.push_back({&kinds::secrets, to, "", strip_for_create(s, to)});
     for (const auto* type : child_kinds())
-      for (auto& o : list_all(ioc, c, *type, ns, "app.kubernetes.io/managed-by=langop", limit))
+      for (auto& o : list_all(ioc, c, *type, ns, "app.kubernetes.io/managed-by=langop", limit)) {
         timed.push_back({type, to, "", strip_for_create(o, to)});
+        r.children_by_kind[type->kind] += 1;
+      }
     if (!write_status) continue;
     for (const auto* type : langop_kinds())
       for (auto& o : list_all(ioc, c, *type, ns, "", limit)) {

@@ -8,6 +8,7 @@
 
 #include "converge_loop.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct floor_result {
   double seconds = 0;
   std::size_t objects = 0, status_writes = 0, errors = 0;
   std::string first_error;
+  std::map<std::string, double> children_by_kind;
 };
 
 // `write_status`: false when an operator is running (it would reconcile the copies).

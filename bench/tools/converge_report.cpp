@@ -31,7 +31,7 @@ std::string fmt(double v, int decimals = 1) {
   return buf;
 }
 
-std::string verbs_text(const std::map<std::string, double>& by_verb, double agents) {
+std::string per_agent_text(const std::map<std::string, double>& by_verb, double agents) {
   std::string out;
   for (const auto& [verb, n] : by_verb) {
     if (!out.empty()) out += ", ";
@@ -73,7 +73,16 @@ std::string markdown_table(const std::vector<run_result>& runs) {
   row("API requests per agent (operator)",
       [](const run_result& r) { return fmt(total(r.requests_by_verb) / static_cast<double>(r.agents), 2); }, "");
   row("  by verb, per agent", [](const run_result& r) {
-    return verbs_text(r.requests_by_verb, static_cast<double>(r.agents));
+    return per_agent_text(r.requests_by_verb, static_cast<double>(r.agents));
+  }, "");
+  row("  reconciles per agent, by controller", [](const run_result& r) {
+    return per_agent_text(r.reconciles_by_controller, static_cast<double>(r.agents));
+  }, "");
+  row("  Events per agent, by reason", [](const run_result& r) {
+    return per_agent_text(r.events_by_reason, static_cast<double>(r.agents));
+  }, "");
+  row("  children per agent, by kind", [](const run_result& r) {
+    return per_agent_text(r.children_by_kind, static_cast<double>(r.agents));
   }, "");
   row("operator CPU, cold start (s)", [](const run_result& r) { return fmt(r.operator_cpu_s, 2); }, "");
   row("operator peak RSS (MiB)",
@@ -114,9 +123,11 @@ std::string markdown_table(const std::vector<run_result>& runs) {
 }
 
 json::object to_json(const run_result& r) {
-  json::object verbs, reconciles;
-  for (const auto& [k, v] : r.requests_by_verb) verbs[k] = v;
-  for (const auto& [k, v] : r.reconciles_by_controller) reconciles[k] = v;
+  auto to_object = [](const std::map<std::string, double>& m) {
+    json::object o;
+    for (const auto& [k, v] : m) o[k] = v;
+    return o;
+  };
   json::array notes;
   for (const auto& n : r.notes) notes.emplace_back(n);
   const double n = static_cast<double>(r.agents);
@@ -133,9 +144,11 @@ json::object to_json(const run_result& r) {
       {"floor_status_writes", r.floor_status_writes},
       {"floor_errors", r.floor_errors},
       {"ratio", r.ratio()},
-      {"requests_by_verb", std::move(verbs)},
+      {"requests_by_verb", to_object(r.requests_by_verb)},
       {"requests_per_agent", n > 0 ? total(r.requests_by_verb) / n : 0},
-      {"reconciles_by_controller", std::move(reconciles)},
+      {"reconciles_by_controller", to_object(r.reconciles_by_controller)},
+      {"events_by_reason", to_object(r.events_by_reason)},
+      {"children_by_kind", to_object(r.children_by_kind)},
       {"operator_cpu_s", r.operator_cpu_s},
       {"operator_peak_rss_bytes", r.operator_peak_rss},
       {"operator_rss_bytes", r.operator_rss},

@@ -31,6 +31,8 @@ struct run_result {
   std::size_t operator_peak_rss = 0, operator_rss = 0;
   double max_requests_in_flight = -1;  // -1: not observable
   std::map<std::string, double> reconciles_by_controller;
+  std::map<std::string, double> events_by_reason;   // Events in the benchmark's namespaces after the cold start
+  std::map<std::string, double> children_by_kind;   // what the operator created (counted by the floor)
 
   // Write floor: the operator's end state written by a plain client.
   std::size_t floor_objects = 0, floor_status_writes = 0, floor_errors = 0;

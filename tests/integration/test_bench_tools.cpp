@@ -73,11 +73,41 @@ TEST_CASE("bench tool langop-bench-runtime runs with a tiny N", "[bench]") {
 }
 
 TEST_CASE("bench tools reject unknown flags", "[bench]") {
-  for (const char* name : {"langop-bench-localapi", "langop-bench-runtime"}) {
+  for (const char* name : {"langop-bench-localapi", "langop-bench-runtime", "langop-bench-converge"}) {
     const auto tool = tool_path(name);
     if (!std::filesystem::exists(tool)) continue;
     auto r = run_command({tool, "--no-such-flag", "1"}, 20s);
     INFO(name << ": " << r.out << r.err);
     CHECK(r.exit_code == 2);
   }
+}
+
+// The whole convergence benchmark once, small: a langop-localapi child, the operator as a
+// child, 200 agents, a restart for the no-op resync, 2 s of churn, the write floor.
+TEST_CASE("bench tool langop-bench-converge runs with N=200", "[bench]") {
+  const auto tool = tool_path("langop-bench-converge");
+  if (!std::filesystem::exists(tool)) {  // LANGOP_BUILD_BENCH=OFF
+    WARN("not built: " << tool);
+    return;
+  }
+  auto r = run_command({tool, "--agents", "200", "--concurrency", "16", "--steady-seconds", "2", "--churn-percent",
+                        "5", "--timeout-seconds", "60"},
+                       90s);
+  INFO(r.out << r.err);
+  REQUIRE_FALSE(r.timed_out);
+  REQUIRE(r.exit_code == 0);
+  const auto s = summary(r.out);
+  REQUIRE(s.is_object());
+  CHECK(s.at("tool") == "converge");
+  const auto& run = s.at("runs").as_array().at(0);
+  CHECK(run.at("converged") == true);
+  CHECK(run.at("running").to_number<double>() == 200);
+  CHECK(run.at("converge_s").to_number<double>() > 0);
+  CHECK(run.at("floor_objects").to_number<double>() >= 200);  // at least a Deployment or CronJob each
+  CHECK(run.at("floor_errors").to_number<double>() == 0);
+  CHECK(run.at("resync_writes").to_number<double>() == 0);  // a restart on converged state writes nothing
+  CHECK(run.at("resync_reconciles").to_number<double>() >= 200);
+  CHECK(run.at("churn_samples").to_number<double>() > 0);
+  CHECK(run.at("cached_objects").to_number<double>() > 200);
+  CHECK(r.out.find("| **operator ÷ floor** |") != std::string::npos);
 }
