@@ -11,7 +11,7 @@ build="${BUILD_DIR:-build-release}"
 
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(cd .. && pwd)}"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLANGOP_BUILD_TESTS=OFF >/dev/null
-ninja -C "$build" langop-microbench langop-bench-localapi langop-bench-runtime
+ninja -C "$build" langop-microbench langop-bench-localapi langop-bench-runtime langop-bench-converge
 
 echo "== machine"
 echo "cores: $(nproc); $(lscpu | grep 'Model name' | sed 's/  */ /g')"
@@ -21,3 +21,5 @@ echo "== localapi"
 "$build/bench/langop-bench-localapi" --objects "$objects" --concurrency "$concurrency"
 echo "== runtime"
 "$build/bench/langop-bench-runtime" --objects "$objects"
+echo "== converge (operator vs write floor, AGENTS=1000,5000,10000 for the README's sizes)"
+"$build/bench/langop-bench-converge" --agents "${AGENTS:-500}" --concurrency "$concurrency" --steady-seconds 10

@@ -148,11 +148,13 @@ class run {
     if (op_.attached()) {
       start_informer();
       t0_ = steady::now();
+      server_cpu0_ = server_cpu();
       create_all(mix_.agents, "agents");
     } else {
       create_all(mix_.agents, "agents");
       start_informer();
       t0_ = steady::now();
+      server_cpu0_ = server_cpu();
       op_.start();
     }
     cold_start();
@@ -262,6 +264,7 @@ class run {
       r_.notes.push_back("cold start did not converge: " + std::to_string(r_.running) + " of " + std::to_string(n_) +
                          " Running" + (op_.running() ? "" : " (the operator exited: " + op_.log_tail(600) + ")"));
     }
+    r_.server_cpu_cold_s = server_cpu() - server_cpu0_;
     const auto p = op_.proc();
     r_.operator_cpu_s = p.cpu_seconds;
     r_.operator_peak_rss = p.peak_rss;
@@ -425,13 +428,20 @@ class run {
                      " ms");
   }
 
+  // CPU seconds of the langop-localapi child so far (0 for another server).
+  double server_cpu() const { return env_.local() ? read_proc(env_.server_pid()).cpu_seconds : 0; }
+
   void floor() {
+    const double cpu0 = server_cpu();
     const auto f = write_floor(ioc_, *client_, mix_.namespaces, o_.concurrency, !op_.attached(), o_.phase_timeout);
     r_.floor_s = f.seconds;
+    r_.server_cpu_floor_s = server_cpu() - cpu0;  // includes the untimed copies of the langop objects
     r_.floor_objects = f.objects;
     r_.floor_status_writes = f.status_writes;
     r_.floor_errors = f.errors;
     r_.children_by_kind = f.children_by_kind;
+    r_.floor_events = f.events;
+    r_.floor_events_s = f.events_seconds;
     if (f.errors) r_.notes.push_back("write floor: " + std::to_string(f.errors) + " errors, first: " + f.first_error);
     if (op_.attached())
       r_.notes.push_back("write floor without status writes: the running operator would reconcile copied objects");
@@ -450,6 +460,7 @@ class run {
   std::unique_ptr<langop::informer::informer> informer_;
   agent_tracker tracker_;
   steady::time_point t0_;
+  double server_cpu0_ = 0;
 };
 
 }  // namespace

@@ -44,6 +44,17 @@ json::value status_patch(const json::value& stored) {
 
 std::string floor_namespace(const std::string& ns) { return ns + "-floor"; }
 
+// An Event copied into `ns`: its involvedObject must live in the Event's namespace.
+json::value event_copy(const json::value& stored, const std::string& ns) {
+  json::value out = strip_for_create(stored, ns);
+  if (auto* io = out.as_object().if_contains("involvedObject"); io && io->is_object()) {
+    io->as_object()["namespace"] = ns;
+    io->as_object().erase("uid");
+    io->as_object().erase("resourceVersion");
+  }
+  return out;
+}
+
 // Every object of `type` in `ns` matching `selector` (unpaged list).
 json::array list_all(net::io_context& ioc, kube::client& c, const kube::resource& type, const std::string& ns,
                      const std::string& selector, steady::duration limit) {
@@ -65,7 +76,7 @@ json::array list_all(net::io_context& ioc, kube::client& c, const kube::resource
 floor_result write_floor(net::io_context& ioc, kube::client& c, const std::vector<std::string>& namespaces,
                          std::size_t concurrency, bool write_status, steady::duration limit) {
   floor_result r;
-  std::vector<write_item> untimed, timed, statuses;
+  std::vector<write_item> untimed, timed, statuses, events;
   for (const auto& ns : namespaces) {
     const std::string to = floor_namespace(ns);
     untimed.push_back({&kinds::namespaces, "", to, namespace_object(to)});
@@ -76,6 +87,8 @@ floor_result write_floor(net::io_context& ioc, kube::client& c, const std::vecto
         timed.push_back({type, to, "", strip_for_create(o, to)});
         r.children_by_kind[type->kind] += 1;
       }
+    for (auto& e : list_all(ioc, c, kinds::events, ns, "", limit))
+      events.push_back({&kinds::events, to, "", event_copy(e, to)});
     if (!write_status) continue;
     for (const auto* type : langop_kinds())
       for (auto& o : list_all(ioc, c, *type, ns, "", limit)) {
@@ -127,6 +140,11 @@ floor_result write_floor(net::io_context& ioc, kube::client& c, const std::vecto
   r.seconds = std::chrono::duration<double>(steady::now() - t0).count();
   r.objects = children;
   r.status_writes = timed.size() - children;
+
+  const auto t1 = steady::now();
+  (void)for_each_concurrently(ioc, events.size(), concurrency, create(events), limit);
+  r.events_seconds = std::chrono::duration<double>(steady::now() - t1).count();
+  r.events = events.size();
   return r;
 }
 

@@ -3,7 +3,8 @@
 // labelled app.kubernetes.io/managed-by=langop in the benchmark's namespaces is created
 // (server fields stripped) in fresh namespaces, and the status of every langop object is
 // written once (merge patch of /status). The langop objects themselves and the Secrets are
-// copied first, untimed: the operator found them there too.
+// copied first, untimed: the operator found them there too. The Events the operator
+// recorded are written last, timed on their own.
 #pragma once
 
 #include "converge_loop.hpp"
@@ -17,6 +18,10 @@ namespace bench::converge {
 struct floor_result {
   double seconds = 0;
   std::size_t objects = 0, status_writes = 0, errors = 0;
+  // The operator's Events, written after the rest (timed on their own): the floor of
+  // "every write the operator made" is seconds + events_seconds.
+  std::size_t events = 0;
+  double events_seconds = 0;
   std::string first_error;
   std::map<std::string, double> children_by_kind;
 };

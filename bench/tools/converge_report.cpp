@@ -70,6 +70,10 @@ std::string markdown_table(const std::vector<run_result>& runs) {
            std::to_string(r.floor_status_writes) + " status)";
   }, "");
   row("**operator ÷ floor**", [](const run_result& r) { return "**" + fmt(r.ratio(), 2) + "**"; }, "≤ 1.2 at 10k");
+  row("floor + the operator's Events, same client (s)", [](const run_result& r) {
+    return fmt(r.floor_s + r.floor_events_s, 2) + " (+" + std::to_string(r.floor_events) + " Events)";
+  }, "");
+  row("operator ÷ (floor + Events)", [](const run_result& r) { return fmt(r.ratio_with_events(), 2); }, "");
   row("API requests per agent (operator)",
       [](const run_result& r) { return fmt(total(r.requests_by_verb) / static_cast<double>(r.agents), 2); }, "");
   row("  by verb, per agent", [](const run_result& r) {
@@ -85,6 +89,9 @@ std::string markdown_table(const std::vector<run_result>& runs) {
     return per_agent_text(r.children_by_kind, static_cast<double>(r.agents));
   }, "");
   row("operator CPU, cold start (s)", [](const run_result& r) { return fmt(r.operator_cpu_s, 2); }, "");
+  row("langop-localapi CPU: cold start / floor (s)", [](const run_result& r) {
+    return fmt(r.server_cpu_cold_s, 2) + " / " + fmt(r.server_cpu_floor_s, 2);
+  }, "");
   row("operator peak RSS (MiB)",
       [](const run_result& r) { return fmt(static_cast<double>(r.operator_peak_rss) / 1048576.0); }, "");
   row("max requests in flight", [](const run_result& r) {
@@ -144,6 +151,9 @@ json::object to_json(const run_result& r) {
       {"floor_status_writes", r.floor_status_writes},
       {"floor_errors", r.floor_errors},
       {"ratio", r.ratio()},
+      {"floor_events", r.floor_events},
+      {"floor_events_s", r.floor_events_s},
+      {"ratio_with_events", r.ratio_with_events()},
       {"requests_by_verb", to_object(r.requests_by_verb)},
       {"requests_per_agent", n > 0 ? total(r.requests_by_verb) / n : 0},
       {"reconciles_by_controller", to_object(r.reconciles_by_controller)},
@@ -151,6 +161,8 @@ json::object to_json(const run_result& r) {
       {"children_by_kind", to_object(r.children_by_kind)},
       {"operator_cpu_s", r.operator_cpu_s},
       {"operator_peak_rss_bytes", r.operator_peak_rss},
+      {"server_cpu_cold_s", r.server_cpu_cold_s},
+      {"server_cpu_floor_s", r.server_cpu_floor_s},
       {"operator_rss_bytes", r.operator_rss},
       {"max_requests_in_flight", r.max_requests_in_flight},
       {"resync_writes", r.resync_writes},

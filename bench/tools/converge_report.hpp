@@ -29,6 +29,7 @@ struct run_result {
   std::map<std::string, double> requests_by_verb;  // operator requests during the cold start
   double operator_cpu_s = 0;
   std::size_t operator_peak_rss = 0, operator_rss = 0;
+  double server_cpu_cold_s = 0, server_cpu_floor_s = 0;  // langop-localapi child only
   double max_requests_in_flight = -1;  // -1: not observable
   std::map<std::string, double> reconciles_by_controller;
   std::map<std::string, double> events_by_reason;   // Events in the benchmark's namespaces after the cold start
@@ -37,6 +38,8 @@ struct run_result {
   // Write floor: the operator's end state written by a plain client.
   std::size_t floor_objects = 0, floor_status_writes = 0, floor_errors = 0;
   double floor_s = 0;
+  std::size_t floor_events = 0;
+  double floor_events_s = 0;  // the operator's Events written by the plain client, after the floor
 
   // Steady state.
   double resync_writes = -1;         // operator write requests after a restart (-1: not measured)
@@ -51,6 +54,9 @@ struct run_result {
   std::vector<std::string> notes;  // what went wrong or was skipped
 
   [[nodiscard]] double ratio() const { return floor_s > 0 ? converge_s / floor_s : 0; }
+  [[nodiscard]] double ratio_with_events() const {
+    return floor_s + floor_events_s > 0 ? converge_s / (floor_s + floor_events_s) : 0;
+  }
   [[nodiscard]] double us_per_noop_reconcile() const {
     return resync_reconciles > 0 ? resync_cpu_s * 1e6 / resync_reconciles : 0;
   }
