@@ -271,6 +271,9 @@ class run {
     r_.operator_rss = p.rss;
     const auto m = parse_operator_metrics(op_.metrics());
     r_.requests_by_verb = m.requests_by_verb;
+    r_.informer_objects = m.cached_objects;
+    r_.informer_cache_bytes = m.cache_bytes;
+    r_.informer_raw_bytes = m.raw_bytes;
     r_.reconciles_by_controller = m.reconciles_by_controller;
     count_events();
     progress(n_, "cold start: " + std::to_string(r_.running) + " Running in " + std::to_string(r_.converge_s) + " s");

@@ -133,6 +133,9 @@ operator_metrics parse_operator_metrics(const std::string& text) {
   for (const auto& [k, v] : m.reconciles_by_controller) m.reconciles += v;
   m.queue_depth = prom_total(text, "langop_workqueue_depth");
   m.in_flight = prom_total(text, "langop_reconcile_in_flight");
+  m.cached_objects = prom_total(text, "langop_informer_objects");
+  m.cache_bytes = prom_total(text, "langop_informer_cache_bytes");
+  m.raw_bytes = prom_total(text, "langop_informer_raw_bytes");
   return m;
 }
 

@@ -85,6 +85,8 @@ struct operator_metrics {
   std::map<std::string, double> requests_by_verb;  // langop_api_requests_total
   std::map<std::string, double> reconciles_by_controller;  // langop_reconcile_total
   double reconciles = 0, queue_depth = 0, in_flight = 0;
+  // langop_informer_{objects,cache_bytes,raw_bytes}, summed over kinds (0 when absent).
+  double cached_objects = 0, cache_bytes = 0, raw_bytes = 0;
   [[nodiscard]] double writes() const;  // requests other than get, list and watch
 };
 [[nodiscard]] operator_metrics parse_operator_metrics(const std::string& text);

@@ -125,7 +125,12 @@ std::string markdown_table(const std::vector<run_result>& runs) {
     return r.cached_raw_json_bytes
                ? fmt(static_cast<double>(r.operator_rss) / static_cast<double>(r.cached_raw_json_bytes), 2)
                : std::string("n/a");
-  }, "cache ≤ 1.5x (RSS is an upper bound)");
+  }, "(RSS is an upper bound)");
+  row("informer cache ÷ raw JSON (operator's gauges)", [](const run_result& r) {
+    if (r.informer_raw_bytes <= 0) return std::string("n/a");
+    return fmt(r.informer_cache_bytes / r.informer_raw_bytes, 2) + " (" + fmt(r.informer_cache_bytes / 1048576.0) +
+           " MiB for " + fmt(r.informer_objects, 0) + " objects)";
+  }, "≤ 1.5x");
   return out;
 }
 
@@ -178,6 +183,9 @@ json::object to_json(const run_result& r) {
       {"churn_p99_ms", r.churn.p99_ms},
       {"churn_max_ms", r.churn.max_ms},
       {"cached_objects", r.cached_objects},
+      {"informer_objects", r.informer_objects},
+      {"informer_cache_bytes", r.informer_cache_bytes},
+      {"informer_raw_bytes", r.informer_raw_bytes},
       {"cached_raw_json_bytes", r.cached_raw_json_bytes},
       {"notes", std::move(notes)}};
 }

@@ -49,7 +49,10 @@ struct run_result {
   double churn_changes_per_s = 0;
 
   // Memory.
-  std::size_t cached_objects = 0, cached_raw_json_bytes = 0;
+  std::size_t cached_objects = 0, cached_raw_json_bytes = 0;  // listed from the server by the driver
+  // The operator's own accounting (langop_informer_* gauges): objects, cache heap bytes,
+  // and the JSON bytes those objects arrived as.
+  double informer_objects = 0, informer_cache_bytes = 0, informer_raw_bytes = 0;
 
   std::vector<std::string> notes;  // what went wrong or was skipped
 
