@@ -9,6 +9,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
+#include <deque>
 #include <unordered_map>
 
 namespace langop::controllers {
@@ -16,7 +17,7 @@ namespace net = boost::asio;
 
 namespace {
 
-constexpr std::size_t k_max_tracked = 20000;  // bounded memory: the oldest half is dropped beyond it
+constexpr std::size_t k_max_tracked = 20000;  // bounded memory: the oldest keys are dropped beyond it
 
 json::object involved(const event_target& t) {
   json::object o;
@@ -46,6 +47,7 @@ struct event_recorder::state : std::enable_shared_from_this<state> {
     std::chrono::steady_clock::time_point first_seen;
     std::chrono::steady_clock::time_point last_written;
     std::int64_t written_count = 1;
+    std::uint64_t sequence = 0;  // which insertion of this key `order` refers to
   };
 
   net::any_io_executor ex;
@@ -54,6 +56,9 @@ struct event_recorder::state : std::enable_shared_from_this<state> {
   log::logger log;
   std::chrono::seconds window;
   std::unordered_map<std::string, tracked> seen;
+  // Keys in insertion order with their sequence: eviction pops the oldest in O(1). A key
+  // re-inserted after its window leaves a stale entry here, recognised by its sequence.
+  std::deque<std::pair<std::string, std::uint64_t>> order;
   std::uint64_t emitted = 0, aggregated = 0;
 
   static net::awaitable<void> create(std::shared_ptr<state> self, std::string ns, std::string reason,
@@ -67,11 +72,28 @@ struct event_recorder::state : std::enable_shared_from_this<state> {
     if (!r) self->log.debug("event count not updated", {{"event", name}, {"error", r.error().message}});
   }
 
-  void trim() {
-    if (seen.size() <= k_max_tracked) return;
-    const auto cutoff = std::chrono::steady_clock::now() - window / 2;
-    std::erase_if(seen, [&](const auto& kv) { return kv.second.first_seen < cutoff; });
+  // Remembers a new Event's key; beyond the bound the oldest keys are forgotten (their
+  // repeats then start new Events) — a scan for expired keys on every insert was O(n) per
+  // Event once the bound was reached, which made a cold start of thousands of agents quadratic.
+  void remember(std::string key, tracked tr) {
+    tr.sequence = ++sequence;
+    order.emplace_back(key, tr.sequence);
+    seen.insert_or_assign(std::move(key), tr);
+    while (seen.size() > k_max_tracked && !order.empty()) {
+      auto& [oldest, seq] = order.front();
+      if (auto it = seen.find(oldest); it != seen.end() && it->second.sequence == seq) seen.erase(it);
+      order.pop_front();
+    }
+    // Stale entries (keys re-inserted later) are dropped when they reach the front, so
+    // `order` stays within twice the bound.
+    if (order.size() > 2 * k_max_tracked) {
+      std::erase_if(order, [&](const auto& e) {
+        auto it = seen.find(e.first);
+        return it == seen.end() || it->second.sequence != e.second;
+      });
+    }
   }
+  std::uint64_t sequence = 0;
 };
 
 event_recorder::event_recorder(net::any_io_executor ex, kube::client& client, std::string instance,
@@ -119,8 +141,7 @@ void event_recorder::record(const event_target& t, bool warning, std::string_vie
   tr.ns = ns;
   tr.first_seen = now;
   tr.last_written = now;
-  st.seen.insert_or_assign(std::move(key), tr);
-  st.trim();
+  st.remember(std::move(key), tr);
   ++st.emitted;
 
   json::object ev;

@@ -61,11 +61,16 @@ void setup_persona(shared& s) {
   // appears) ...
   watch_referrers(c, *s.personas, *s.personas, index_persona_parent);
   // ... and agents starting or stopping to use it change usedBy.
+  // Only a reference that changed matters (an agent's status writes would otherwise
+  // reconcile its persona each time).
   c.watch(*s.agents, [](const informer::change& ch, const std::function<void(std::string)>& emit) {
-    emit_both(ch, [&](const informer::cached_object& a) {
-      auto p = a["spec"].find("personaRef").find("name").as_string();
-      if (!p.empty()) emit(make_key(a.ns(), p));
-    });
+    auto persona_of = [](const informer::object_ptr& a) {
+      return a ? (*a)["spec"].find("personaRef").find("name").as_string() : std::string_view();
+    };
+    const auto before = persona_of(ch.previous), after = persona_of(ch.current);
+    if (before == after) return;
+    if (!before.empty()) emit(make_key(ch.previous->ns(), before));
+    if (!after.empty()) emit(make_key(ch.current->ns(), after));
   });
 }
 

@@ -223,8 +223,8 @@ std::vector<object_ptr> cache_store::by_index(std::string_view name, std::string
   return out;
 }
 
-std::size_t cache_store::approx_bytes() const noexcept {
-  std::size_t n = object_bytes_;
+std::size_t cache_store::table_bytes() const noexcept {
+  std::size_t n = 0;
   n += slots_.capacity() ? malloc_footprint(slots_.capacity() * sizeof(object_ptr)) : 0;
   n += free_.capacity() ? malloc_footprint(free_.capacity() * sizeof(std::uint32_t)) : 0;
   n += flat_table_bytes(map_.bucket_count(), sizeof(std::uint32_t));

@@ -6,6 +6,7 @@
 #include "langop/kube/errc.hpp"
 #include "langop/obs/registry.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -83,17 +84,27 @@ struct informer::state : std::enable_shared_from_this<state> {
     for (auto& h : handlers) h(c);
   }
 
-  void update_gauges() {
+  // The table part of the cache size is a walk over every index bucket: redone after a relist
+  // and then once per size/8 changes (amortized O(1) per event, where a walk per event made
+  // a cold start quadratic); the object part is exact on every change.
+  void update_gauges(bool relisted = false) {
     if (objects) objects->set(static_cast<double>(store.size()));
-    if (cache_bytes) cache_bytes->set(static_cast<double>(store.approx_bytes()));
     if (raw_bytes) raw_bytes->set(static_cast<double>(store.raw_bytes()));
+    if (!cache_bytes) return;
+    if (relisted || ++changes_since_table_walk >= std::max<std::size_t>(64, store.size() / 8)) {
+      changes_since_table_walk = 0;
+      table_bytes = store.table_bytes();
+    }
+    cache_bytes->set(static_cast<double>(store.object_bytes() + table_bytes));
   }
+  std::size_t changes_since_table_walk = 0;
+  std::size_t table_bytes = 0;
 
   void apply_effect(store_effect& effect) {
     if (auto* r = std::get_if<restarted>(&effect)) {
       const bool first = !was_synced;
       for (const auto& c : store.replace(std::move(r->objects))) notify(c);
-      update_gauges();
+      update_gauges(true);
       if (first) {
         was_synced = true;
         log.debug("informer synced", {{"kind", resource.kind}, {"objects", store.size()}});

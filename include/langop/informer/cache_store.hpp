@@ -83,7 +83,11 @@ class cache_store final {
 
   // Heap bytes held: documents, objects, tables and indexes, with malloc overhead (the
   // shared key table is not included: see key_table::approx_bytes()).
-  [[nodiscard]] std::size_t approx_bytes() const noexcept;
+  [[nodiscard]] std::size_t approx_bytes() const noexcept { return object_bytes_ + table_bytes(); }
+  // The two parts of approx_bytes(): the objects (kept exact on every change, O(1)) and the
+  // slot, name and index tables (a walk over every index bucket, O(n)).
+  [[nodiscard]] std::size_t object_bytes() const noexcept { return object_bytes_; }
+  [[nodiscard]] std::size_t table_bytes() const noexcept;
   // Sum of the objects' raw JSON sizes, for the bytes-per-raw-byte ratio.
   [[nodiscard]] std::size_t raw_bytes() const noexcept { return raw_bytes_; }
 
