@@ -67,13 +67,7 @@ synthesis::job persona_job(const synthesis::agent_brief& b) {
   return j;
 }
 
-std::optional<json::value> live_synthesis_status(const informer::cached_object& obj) {
-  auto v = obj["status"].find("synthesis");
-  if (v.is_null()) return std::nullopt;
-  return cjson::to_json(v);
-}
-
-json::value synthesis_status(const synthesis::outcome& o, const synthesis::input_hashes& h) {
+json::object synthesis_status(const synthesis::outcome& o, const synthesis::input_hashes& h) {
   return json::object{{"lastSynthesisTime", format_rfc3339(o.finished)},
                       {"durationMs", o.duration.count()},
                       {"codeHash", resources::sha256_hex(o.text)},
@@ -98,7 +92,6 @@ std::string up_to_date_message(const std::optional<synthesis::stored_code>& stor
 net::awaitable<result<synthesis_report>> reconcile_synthesis(shared& s, const informer::cached_object& obj,
                                                              const agent_resolution& r) {
   synthesis_report rep;
-  rep.status = live_synthesis_status(obj);
   if (!s.synth || obj["spec"].find("instructions").as_string().empty()) co_return rep;
 
   const auto brief = brief_of(r);
@@ -111,6 +104,7 @@ net::awaitable<result<synthesis_report>> reconcile_synthesis(shared& s, const in
     if (v.is_object()) live_cm = std::move(v.as_object());
   }
   const auto plan = synthesis::decide(stored, now);
+  if (stored && !stored->info.empty()) rep.status = stored->info;
 
   synthesis::code_contents contents;
   contents.hashes = now;
@@ -118,7 +112,10 @@ net::awaitable<result<synthesis_report>> reconcile_synthesis(shared& s, const in
     contents.code = jsonu::get_string(*live_cm, {"data", std::string(synthesis::code_key)});
     if (stored && stored->has_persona)
       contents.persona = std::string(jsonu::get_string(*live_cm, {"data", std::string(synthesis::persona_key)}));
-    if (stored) contents.synthesized_at = stored->synthesized_at;
+    if (stored) {
+      contents.synthesized_at = stored->synthesized_at;
+      contents.info = stored->info;
+    }
   }
   if (plan.drop_persona) contents.persona.reset();
 
@@ -157,7 +154,8 @@ net::awaitable<result<synthesis_report>> reconcile_synthesis(shared& s, const in
     if (code_done) {
       contents.code = code_done->text;
       contents.synthesized_at = format_rfc3339(code_done->finished);
-      rep.status = synthesis_status(*code_done, now);
+      contents.info = synthesis_status(*code_done, now);
+      rep.status = contents.info;
     }
     if (persona_done) contents.persona = persona_done->text;
   }
@@ -192,6 +190,8 @@ void setup_synthesis(shared& s, runtime::controller& agents) {
   o.call_timeout = cfg.timeout;
   o.failure_ttl = cfg.failure_retry;
   o.client.retry.initial_backoff = cfg.retry_initial_backoff;
+  // A hung attempt must leave time for the client's retries inside the call's timeout.
+  o.client.attempt_timeout = cfg.timeout / std::max(1, o.client.retry.max_attempts);
   o.client.max_requests_in_flight = std::max<std::size_t>(cfg.concurrency, 1);
   auto svc = synthesis::service::make(s.ex, std::move(o), s.log.with({{"component", "synthesis"}}), &s.mgr.metrics());
   if (!svc) {

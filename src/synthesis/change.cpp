@@ -46,6 +46,8 @@ std::optional<stored_code> read_stored(const json::value& cm) {
   s.hashes.models = annotation(cm, models_hash_annotation);
   s.hashes.persona = annotation(cm, persona_hash_annotation);
   s.synthesized_at = annotation(cm, synthesized_at_annotation);
+  if (auto info = jsonu::parse(annotation(cm, synthesis_info_annotation)); info && info->is_object())
+    s.info = std::move(info->as_object());
   s.has_code = !jsonu::get_string(cm, {"data", std::string(code_key)}).empty();
   s.has_persona = !jsonu::get_string(cm, {"data", std::string(persona_key)}).empty();
   return s;

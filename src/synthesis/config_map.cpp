@@ -3,6 +3,8 @@
 #include "langop/resources/agent.hpp"
 #include "langop/resources/common.hpp"
 
+#include <boost/json/serialize.hpp>
+
 namespace langop::synthesis {
 
 json::object code_config_map(const json::object& agent, const code_contents& c) {
@@ -12,6 +14,7 @@ json::object code_config_map(const json::object& agent, const code_contents& c) 
                            {models_hash_annotation, c.hashes.models},
                            {persona_hash_annotation, c.hashes.persona},
                            {synthesized_at_annotation, c.synthesized_at}};
+  if (!c.info.empty()) annotations[synthesis_info_annotation] = jsonu::dump(c.info);
   json::object data{{code_key, c.code}};
   if (c.persona) data[persona_key] = *c.persona;
   auto cm = resources::typed_object(

@@ -121,8 +121,10 @@ struct service::state {
       if (st->stopped) co_return;
       if (!answer) {
         if (llm::is(answer.error(), llm::errc::cancelled)) co_return;
-        // The client already retried what can be retried; the message names no key.
+        // The client already retried what can be retried; the message names no key. A
+        // garbled answer is worth asking again, like invalid code.
         last_error = "the synthesis model failed: " + answer.error().message;
+        if (llm::is(answer.error(), llm::errc::malformed_response) && attempt < st->opts.max_attempts) continue;
         break;
       }
       o.usage.prompt_tokens += answer->usage.prompt_tokens;

@@ -24,6 +24,9 @@ inline constexpr std::string_view tools_hash_annotation = "langop.io/tools-hash"
 inline constexpr std::string_view models_hash_annotation = "langop.io/models-hash";
 inline constexpr std::string_view persona_hash_annotation = "langop.io/persona-hash";
 inline constexpr std::string_view synthesized_at_annotation = "langop.io/synthesized-at";
+// status.synthesis of the code stored (JSON): the agent's status is derived from the
+// ConfigMap, so it survives restarts and a stale cache can never erase it.
+inline constexpr std::string_view synthesis_info_annotation = "langop.io/synthesis";
 inline constexpr std::string_view code_key = "agent.rb";
 inline constexpr std::string_view persona_key = "persona.txt";
 
@@ -43,6 +46,7 @@ struct stored_code {
   bool has_code = false;
   bool has_persona = false;
   std::string synthesized_at;
+  json::object info;  // status.synthesis; empty when the annotation is missing or garbled
 };
 // nullopt when `config_map` is null / not an object.
 [[nodiscard]] std::optional<stored_code> read_stored(const json::value& config_map);

@@ -15,6 +15,7 @@ struct code_contents {
   std::optional<std::string> persona;  // persona.txt
   input_hashes hashes;
   std::string synthesized_at;  // RFC 3339, when the code was written
+  json::object info;           // status.synthesis of this code
 };
 
 [[nodiscard]] json::object code_config_map(const json::object& agent, const code_contents& c);
