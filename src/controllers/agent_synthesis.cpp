@@ -82,6 +82,12 @@ condition synthesized(bool ok, std::string reason, std::string message) {
   return condition{"Synthesized", ok, std::move(reason), std::move(message)};
 }
 
+bool waiting_already(const informer::cached_object& obj) {
+  for (auto c : obj["status"].find("conditions").elements())
+    if (c.find("type").as_string() == "Synthesized") return c.find("reason").as_string() == "InProgress";
+  return false;
+}
+
 std::string up_to_date_message(const std::optional<synthesis::stored_code>& stored) {
   std::string at = stored ? stored->synthesized_at : "";
   return at.empty() ? "Agent code is up to date" : "Agent code synthesized at " + at;
@@ -144,7 +150,8 @@ net::awaitable<result<synthesis_report>> reconcile_synthesis(shared& s, const in
       co_return rep;
     }
     if (waiting) {
-      if (started)
+      // Once per wait of this agent (also when it joined another agent's identical job).
+      if (started || !waiting_already(obj))
         s.events.normal(target_of(obj), "SynthesisStarted",
                         std::string(plan.synthesize ? "Synthesizing agent code" : "Distilling persona") +
                             " with model " + s.synth->model());
