@@ -133,18 +133,11 @@ struct memory_sink final : log::sink {
   std::vector<std::string> lines;
 };
 
-runtime::manager_options quiet_manager() {
-  runtime::manager_options m;
-  m.metrics_bind_address = "0";
-  m.health_bind_address = "0";
-  return m;
-}
-
 // One operator with synthesis pointed at its own fake LLM (on the operator's loop).
 struct synth_operator {
   explicit synth_operator(local_cluster& c, std::size_t concurrency = 4,
                           std::chrono::milliseconds timeout = std::chrono::seconds(30))
-      : side(c, quiet_manager()), llm(side.ioc.get_executor(), fake_options()) {
+      : side(c, quiet_manager_options()), llm(side.ioc.get_executor(), fake_options()) {
     controllers::controllers_options o;
     o.synthesis.model = "fake-model";
     o.synthesis.provider = "openai-compatible";
