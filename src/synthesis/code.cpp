@@ -88,10 +88,6 @@ std::string blank_strings_and_comments(std::string_view code) {
   return out;
 }
 
-struct balance_problem {
-  std::string message;
-};
-
 std::optional<std::string> check_balance(std::string_view code) {
   const std::string text = blank_strings_and_comments(code);
   struct open_block {

@@ -12,7 +12,6 @@
 #include <boost/asio/post.hpp>
 
 #include <deque>
-#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -36,6 +35,7 @@ std::string job::key() const {
 
 struct service::state {
   net::any_io_executor ex;
+  std::weak_ptr<state> self;  // the launcher of queued jobs needs the owning pointer
   service_options opts;
   log::logger log;
   llm::client client;
@@ -46,12 +46,11 @@ struct service::state {
   struct pending {
     job j;
     std::set<std::string> waiters;
-    std::unique_ptr<net::cancellation_signal> cancel;  // while running
-    bool running = false;
   };
   std::unordered_map<std::string, pending> jobs;  // in flight or queued, by job key
   std::deque<std::string> queue;                  // keys waiting for a slot, FIFO
-  std::size_t running_count = 0;
+  // Cancellation of each running job, by launch number (a job key may run again later).
+  std::unordered_map<std::uint64_t, std::unique_ptr<net::cancellation_signal>> running;
   std::uint64_t started = 0;
 
   std::unordered_map<std::string, outcome> cache;
@@ -72,42 +71,42 @@ struct service::state {
   }
 
   static void launch(const std::shared_ptr<state>& st, const std::string& key) {
-    auto& p = st->jobs.at(key);
-    p.running = true;
-    p.cancel = std::make_unique<net::cancellation_signal>();
-    ++st->running_count;
-    ++st->started;
-    net::co_spawn(st->ex, run(st, key, p.j),
-                  net::bind_cancellation_slot(p.cancel->slot(), [st, key](std::exception_ptr e) {
+    const std::uint64_t id = ++st->started;
+    auto& signal = st->running[id];
+    signal = std::make_unique<net::cancellation_signal>();
+    const job_kind kind = st->jobs.at(key).j.kind;
+    net::co_spawn(st->ex, run(st, key, st->jobs.at(key).j),
+                  net::bind_cancellation_slot(signal->slot(), [st, key, id, kind](std::exception_ptr e) {
                     if (e) {
+                      std::string what = "unknown exception";
                       try {
                         std::rethrow_exception(e);
                       } catch (const std::exception& ex) {
-                        st->log.error("synthesis job failed unexpectedly", {{"error", std::string(ex.what())}});
+                        what = ex.what();
+                      } catch (...) {
                       }
+                      st->log.error("synthesis job failed unexpectedly", {{"error", what}});
+                      outcome o;
+                      o.error = "internal error in the synthesizer: " + what;
+                      o.finished = std::chrono::system_clock::now();
+                      if (!st->stopped) st->finish(key, std::move(o), kind);
                     }
-                    // The signal is still referenced by this very handler's slot: free it later.
-                    net::post(st->ex, [st, key] { st->release(key); });
+                    // The signal is referenced by this very handler's slot: free it later.
+                    net::post(st->ex, [st, id] { st->release(id); });
                   }));
   }
 
-  // Frees the job's slot and starts the next queued job.
-  void release(const std::string& key) {
-    if (auto it = jobs.find(key); it != jobs.end() && it->second.running) {
-      jobs.erase(it);
-      --running_count;
-    }
-    if (stopped) return;
-    auto self = shared_from_jobs();
-    while (running_count < opts.concurrency && !queue.empty()) {
+  // Frees a finished job's slot and starts the next queued job.
+  void release(std::uint64_t id) {
+    running.erase(id);
+    auto owner = self.lock();
+    if (stopped || !owner) return;
+    while (running.size() < opts.concurrency && !queue.empty()) {
       auto next = std::move(queue.front());
       queue.pop_front();
-      if (jobs.contains(next)) launch(self, next);
+      if (jobs.contains(next)) launch(owner, next);
     }
   }
-
-  std::weak_ptr<state> self_;
-  std::shared_ptr<state> shared_from_jobs() { return self_.lock(); }
 
   static net::awaitable<void> run(std::shared_ptr<state> st, std::string key, job j) {
     const auto begun = std::chrono::steady_clock::now();
@@ -164,7 +163,10 @@ struct service::state {
     if (results)
       results->with({{"kind", kind == job_kind::code ? "code" : "persona"}, {"outcome", o.ok ? "ok" : "failed"}}).inc();
     std::set<std::string> waiters;
-    if (auto it = jobs.find(key); it != jobs.end()) waiters = std::move(it->second.waiters);
+    if (auto it = jobs.find(key); it != jobs.end()) {
+      waiters = std::move(it->second.waiters);
+      jobs.erase(it);
+    }
     remember(key, std::move(o));
     if (!wake) return;
     for (const auto& w : waiters) wake(w);
@@ -180,7 +182,7 @@ result<std::unique_ptr<service>> service::make(net::any_io_executor ex, service_
   if (!c) return c.error();
   const std::string model = c->endpoint().model;
   auto st = std::make_shared<state>(ex, std::move(o), std::move(logger), std::move(*c));
-  st->self_ = st;
+  st->self = st;
   st->model = model;
   if (metrics) {
     st->results = &metrics->counter("langop_synthesis_jobs_total", "Synthesis jobs (code, persona) by outcome",
@@ -188,7 +190,7 @@ result<std::unique_ptr<service>> service::make(net::any_io_executor ex, service_
     std::weak_ptr<state> weak = st;
     metrics->gauge_callback("langop_synthesis_jobs_running", "Synthesis jobs calling the LLM now", [weak] {
       auto s = weak.lock();
-      return s ? static_cast<double>(s->running_count) : 0.0;
+      return s ? static_cast<double>(s->running.size()) : 0.0;
     });
     metrics->gauge_callback("langop_synthesis_jobs_queued", "Synthesis jobs waiting for a concurrency slot", [weak] {
       auto s = weak.lock();
@@ -218,7 +220,7 @@ service::poll_result service::poll(const job& j, const std::string& waiter) {
   if (!fresh) return r;
   it->second.j = j;
   r.started = true;
-  if (st.running_count < st.opts.concurrency) state::launch(st_, key);
+  if (st.running.size() < st.opts.concurrency) state::launch(st_, key);
   else st.queue.push_back(key);
   return r;
 }
@@ -230,12 +232,11 @@ void service::stop() {
   st_->stopped = true;
   st_->wake = nullptr;
   st_->queue.clear();
-  for (auto& [key, p] : st_->jobs)
-    if (p.running && p.cancel) p.cancel->emit(net::cancellation_type::terminal);
+  for (auto& [id, signal] : st_->running) signal->emit(net::cancellation_type::terminal);
 }
 
 const std::string& service::model() const noexcept { return st_->model; }
-std::size_t service::running() const noexcept { return st_->running_count; }
+std::size_t service::running() const noexcept { return st_->running.size(); }
 std::size_t service::queued() const noexcept { return st_->queue.size(); }
 std::uint64_t service::jobs_started() const noexcept { return st_->started; }
 
