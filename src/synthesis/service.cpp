@@ -50,7 +50,13 @@ struct service::state {
   std::unordered_map<std::string, pending> jobs;  // in flight or queued, by job key
   std::deque<std::string> queue;                  // keys waiting for a slot, FIFO
   // Cancellation of each running job, by launch number (a job key may run again later).
-  std::unordered_map<std::uint64_t, std::unique_ptr<net::cancellation_signal>> running;
+  // `done`: the coroutine finished; its slot is freed by a posted release, and emitting
+  // before that would post work into the handler the release destroys.
+  struct running_job {
+    std::unique_ptr<net::cancellation_signal> signal = std::make_unique<net::cancellation_signal>();
+    bool done = false;
+  };
+  std::unordered_map<std::uint64_t, running_job> running;
   std::uint64_t started = 0;
 
   std::unordered_map<std::string, outcome> cache;
@@ -72,11 +78,11 @@ struct service::state {
 
   static void launch(const std::shared_ptr<state>& st, const std::string& key) {
     const std::uint64_t id = ++st->started;
-    auto& signal = st->running[id];
-    signal = std::make_unique<net::cancellation_signal>();
+    auto& signal = st->running[id].signal;
     const job_kind kind = st->jobs.at(key).j.kind;
     net::co_spawn(st->ex, run(st, key, st->jobs.at(key).j),
                   net::bind_cancellation_slot(signal->slot(), [st, key, id, kind](std::exception_ptr e) {
+                    if (auto it = st->running.find(id); it != st->running.end()) it->second.done = true;
                     if (e) {
                       std::string what = "unknown exception";
                       try {
@@ -232,7 +238,8 @@ void service::stop() {
   st_->stopped = true;
   st_->wake = nullptr;
   st_->queue.clear();
-  for (auto& [id, signal] : st_->running) signal->emit(net::cancellation_type::terminal);
+  for (auto& [id, job] : st_->running)
+    if (!job.done) job.signal->emit(net::cancellation_type::terminal);
 }
 
 const std::string& service::model() const noexcept { return st_->model; }
