@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The main job on its embedded default: builds langop, starts the local Kubernetes API
 # server (with workload simulation), installs the CRDs, starts langop-operator against
-# it, applies the demo samples and shows the result with kubectl.
+# it, applies the demo samples and shows the result with kubectl. Agent code synthesis
+# uses langop-fake-llm, the demo's embedded default model (deterministic answers, no
+# account needed); set SYNTHESIS_MODEL/SYNTHESIS_PROVIDER/SYNTHESIS_ENDPOINT and
+# SYNTHESIS_API_KEY to use a real provider instead.
 #   scripts/demo.sh          run, show, stop everything
 #   scripts/demo.sh --keep   leave the server and the operator running
 set -euo pipefail
@@ -12,7 +15,7 @@ keep=false
 ./scripts/install-deps.sh
 export CCACHE_BASEDIR="$PWD"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-ninja -C build langop-localapi langop-operator
+ninja -C build langop-localapi langop-operator langop-fake-llm
 
 state=.demo
 mkdir -p "$state"
@@ -21,8 +24,10 @@ rm -f "$state/kubeconfig"
   --log-format text >"$state/localapi.log" 2>&1 &
 api_pid=$!
 op_pid=""
+llm_pid=""
 cleanup() {
   [ -n "$op_pid" ] && { kill "$op_pid" 2>/dev/null || true; wait "$op_pid" 2>/dev/null || true; }
+  [ -n "$llm_pid" ] && { kill "$llm_pid" 2>/dev/null || true; wait "$llm_pid" 2>/dev/null || true; }
   kill "$api_pid" 2>/dev/null || true
   wait "$api_pid" 2>/dev/null || true
 }
@@ -54,6 +59,19 @@ show kubectl apply -f crds/
 show kubectl wait --for=condition=established crd --all --timeout=30s
 show kubectl api-resources --api-group=langop.io
 
+# The synthesis model: a real provider when SYNTHESIS_MODEL is set, else the embedded
+# default, langop-fake-llm (its first stdout line is its base URL).
+if [ -z "${SYNTHESIS_MODEL:-}" ]; then
+  rm -f "$state/fake-llm.url"
+  ./build/tests/langop-fake-llm --port 0 >"$state/fake-llm.url" 2>"$state/fake-llm.log" &
+  llm_pid=$!
+  for _ in $(seq 1 100); do [ -s "$state/fake-llm.url" ] && break; sleep 0.1; done
+  [ -s "$state/fake-llm.url" ] || { echo "langop-fake-llm did not start; see $state/fake-llm.log"; exit 1; }
+  export SYNTHESIS_MODEL=fake-model SYNTHESIS_PROVIDER=openai-compatible
+  SYNTHESIS_ENDPOINT=$(head -n1 "$state/fake-llm.url")
+  export SYNTHESIS_ENDPOINT
+fi
+
 # The operator, on the same kubeconfig. Egress DNS names of the samples are looked up
 # for real; without internet they stay unresolved (condition EgressResolved=False).
 ./build/langop-operator --kubeconfig "$KUBECONFIG" --metrics-bind-address 127.0.0.1:0 \
@@ -67,12 +85,16 @@ wait_phase Running -n demo lagent
 show kubectl get langop -A
 show kubectl get deployments,cronjobs,services,configmaps,pvc,networkpolicies,ingresses -n demo
 show kubectl describe lagent researcher -n demo
+# The code synthesized from the researcher's instructions, and how it was made.
+for _ in $(seq 1 60); do kubectl get configmap researcher-code -n demo >/dev/null 2>&1 && break; sleep 0.5; done
+show kubectl get configmap researcher-code -n demo -o jsonpath='{.data.agent\.rb}'
+show kubectl get lagent researcher -n demo -o jsonpath='{.status.synthesis}'
 
 if $keep; then
   echo
   echo "langop-localapi (pid $api_pid) and langop-operator (pid $op_pid) are running. Try:"
   echo "  export KUBECONFIG=$KUBECONFIG"
   echo "  kubectl get langop -A"
-  echo "Logs: $state/localapi.log $state/operator.log"
-  echo "Stop them with: kill $op_pid $api_pid"
+  echo "Logs: $state/localapi.log $state/operator.log $state/fake-llm.log"
+  echo "Stop them with: kill $op_pid $api_pid $llm_pid"
 fi

@@ -4,6 +4,7 @@
 #include "langop/core/log.hpp"
 #include "langop/kube/client.hpp"
 #include "langop/kube/config_loader.hpp"
+#include "langop/llm/model_endpoint.hpp"
 #include "langop/obs/registry.hpp"
 #include "langop/runtime/manager.hpp"
 
@@ -12,6 +13,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -38,6 +43,15 @@ struct operator_flags {
   std::chrono::milliseconds connect_timeout{60000};
   std::chrono::milliseconds dns_min_refresh{30000};
   std::string dns_servers;
+  // Synthesis (SPEC 1.9): disabled while no model is set. The key comes from a file or
+  // SYNTHESIS_API_KEY only (a flag value would show in `ps`).
+  std::string synthesis_model;
+  std::string synthesis_provider = "openai";
+  std::string synthesis_endpoint;
+  std::string synthesis_api_key_file;
+  long long synthesis_concurrency = 4;
+  long long synthesis_max_attempts = 3;
+  std::chrono::milliseconds synthesis_timeout{120000};
 };
 
 void define(langop::flag_set& f, operator_flags& o) {
@@ -66,6 +80,46 @@ void define(langop::flag_set& f, operator_flags& o) {
                  "shortest interval between lookups of an egress DNS name (records' TTLs are honoured above it)");
   f.add_string("dns-servers", &o.dns_servers,
                "comma-separated DNS servers (ip[:port]) for egress names (default: /etc/resolv.conf)", "LANGOP_DNS_SERVERS");
+  f.add_string("synthesis-model", &o.synthesis_model, "model that writes agent code from instructions (empty: synthesis off)",
+               "SYNTHESIS_MODEL");
+  f.add_string("synthesis-provider", &o.synthesis_provider,
+               "provider of the synthesis model (openai, anthropic, azure, ollama, openai-compatible, ...)",
+               "SYNTHESIS_PROVIDER");
+  f.add_string("synthesis-endpoint", &o.synthesis_endpoint, "base URL of the synthesis model (default: the provider's API)",
+               "SYNTHESIS_ENDPOINT");
+  f.add_string("synthesis-api-key-file", &o.synthesis_api_key_file,
+               "file holding the synthesis API key (else env SYNTHESIS_API_KEY)");
+  f.add_int("synthesis-concurrency", &o.synthesis_concurrency, "synthesis LLM calls in flight at once");
+  f.add_int("synthesis-max-attempts", &o.synthesis_max_attempts, "answers asked for per synthesis (invalid code is retried)");
+  f.add_duration("synthesis-timeout", &o.synthesis_timeout, "deadline of one synthesis LLM call, its retries included");
+}
+
+// The synthesis settings, the key read from its file or SYNTHESIS_API_KEY. An error names
+// the file, never its contents.
+langop::result<langop::controllers::synthesis_settings> synthesis_settings(const operator_flags& o) {
+  langop::controllers::synthesis_settings s;
+  s.model = o.synthesis_model;
+  s.provider = o.synthesis_provider;
+  s.endpoint = o.synthesis_endpoint;
+  s.concurrency = static_cast<std::size_t>(std::max(1LL, o.synthesis_concurrency));
+  s.max_attempts = static_cast<int>(std::clamp(o.synthesis_max_attempts, 1LL, 20LL));
+  s.timeout = o.synthesis_timeout;
+  if (!o.synthesis_api_key_file.empty()) {
+    std::ifstream in(o.synthesis_api_key_file);
+    if (!in) return langop::error({}, "cannot read --synthesis-api-key-file " + o.synthesis_api_key_file);
+    std::getline(in, s.api_key);
+    while (!s.api_key.empty() && std::isspace(static_cast<unsigned char>(s.api_key.back()))) s.api_key.pop_back();
+  } else if (const char* key = std::getenv("SYNTHESIS_API_KEY")) {
+    s.api_key = key;
+  }
+  if (s.enabled()) {
+    langop::llm::model_config m;
+    m.provider = s.provider;
+    m.model = s.model;
+    m.endpoint = s.endpoint;
+    if (auto ep = langop::llm::resolve_endpoint(m); !ep) return langop::error({}, "synthesis: " + ep.error().message);
+  }
+  return s;
 }
 
 // "a,b,,c" -> {a, b, c}
@@ -107,6 +161,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   log::logger logger(level, format);
+  auto synthesis = synthesis_settings(o);
+  if (!synthesis) {
+    std::cerr << "langop-operator: " << synthesis.error().message << "\n";
+    return 2;
+  }
 
   kube::load_options load;
   load.kubeconfig_flag = o.kubeconfig;
@@ -151,6 +210,7 @@ int main(int argc, char** argv) {
   co.concurrency = static_cast<std::size_t>(o.concurrency);
   co.dns_min_refresh = std::chrono::duration_cast<std::chrono::seconds>(o.dns_min_refresh);
   co.dns_servers = comma_separated(o.dns_servers);
+  co.synthesis = std::move(*synthesis);
   controllers::operator_controllers reconcilers(ioc.get_executor(), mgr, co, logger);
 
   logger.info("langop-operator starting", {{"apiServer", cfg->source}, {"identity", mo.leader.config.identity}});

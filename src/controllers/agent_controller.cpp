@@ -4,6 +4,7 @@
 // hash into the pod's config hash, so new code rolls the pods.
 #include "agent_resolve.hpp"
 #include "agent_status.hpp"
+#include "agent_synthesis.hpp"
 #include "child_events.hpp"
 #include "egress_dns.hpp"
 #include "langop/cjson/serialize.hpp"
@@ -130,15 +131,23 @@ reconcile_result reconcile_agent(std::shared_ptr<shared> sp, std::string key) {
 
   const auto dns = co_await s.dns->resolve(egress_names(r));
   if (auto w = co_await apply_agent_children(s, *obj, r, in, dns); !w) co_return w.error();
+  // After the children: a pending or failed synthesis never holds the workload back.
+  auto synth = co_await reconcile_synthesis(s, *obj, r);
+  if (!synth) co_return synth.error();
 
   auto state = agent_workload_state(s, *obj);
   std::vector<condition> extra;
   if (auto egress = egress_condition(dns)) extra.push_back(std::move(*egress));
+  if (synth->synthesized) extra.push_back(std::move(*synth->synthesized));
+  if (synth->status) state.fields["synthesis"] = std::move(*synth->status);
   record_phase_change(s, *obj, state.phase, state.message, false);
   auto status = status_for(*obj, state.phase, state.ready, state.reason, state.message, std::move(extra),
                            std::move(state.fields));
   if (auto w = co_await write_status(s.client, kinds::agent, *obj, std::move(status)); !w) co_return w.error();
-  if (dns.refresh.count() > 0) co_return runtime::action::requeue_after(dns.refresh);
+  std::optional<std::chrono::seconds> refresh;
+  if (dns.refresh.count() > 0) refresh = dns.refresh;
+  if (synth->retry_after && (!refresh || *synth->retry_after < *refresh)) refresh = synth->retry_after;
+  if (refresh) co_return runtime::action::requeue_after(*refresh);
   co_return runtime::action::done();
 }
 
@@ -182,6 +191,7 @@ void setup_agent(shared& s) {
   });
   // The synthesized code ConfigMap is owned by the agent too: watch_owned covers it.
   watch_clusters(s, c, *s.agents);
+  setup_synthesis(s, c);
 }
 
 }  // namespace langop::controllers

@@ -5,6 +5,7 @@
 #include "langop/core/time.hpp"
 #include "langop/informer/cached_object.hpp"
 #include "langop/runtime/manager.hpp"
+#include "langop/synthesis/service.hpp"
 
 #include <deque>
 

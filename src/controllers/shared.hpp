@@ -25,6 +25,9 @@ class client;
 namespace langop::dns {
 class resolver;
 }
+namespace langop::synthesis {
+class service;
+}
 
 namespace langop::controllers {
 
@@ -38,6 +41,7 @@ struct shared : std::enable_shared_from_this<shared> {
   log::logger log;
   event_recorder events;
   std::unique_ptr<egress_dns> dns;
+  std::unique_ptr<synthesis::service> synth;  // null: synthesis disabled (SPEC 1.9)
 
   // langop kinds
   informer::informer* clusters = nullptr;

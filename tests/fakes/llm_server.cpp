@@ -89,12 +89,14 @@ struct fake_llm_server::impl {
       faults.pop_front();
       return fault_reply(f, d, r);
     }
-    scripted_reply rep = route(d, r, is_openai_chat || is_anthropic_chat, is_models);
-    rep.delay = opts.latency;
+    std::optional<std::chrono::milliseconds> answer_delay;
+    scripted_reply rep = route(d, r, is_openai_chat || is_anthropic_chat, is_models, answer_delay);
+    rep.delay = answer_delay.value_or(opts.latency);
     return rep;
   }
 
-  scripted_reply route(llm_dialect d, const seen_request& r, bool is_chat, bool is_models) {
+  scripted_reply route(llm_dialect d, const seen_request& r, bool is_chat, bool is_models,
+                       std::optional<std::chrono::milliseconds>& answer_delay) {
     if (!is_chat && !is_models) {
       log(r, 404, "unknown path");
       return json_reply(404, detail::render_error(d, "not_found_error", "Unknown path " + r.target));
@@ -142,6 +144,7 @@ struct fake_llm_server::impl {
         break;
       }
     }
+    answer_delay = answer.delay;
     auto body = detail::render_answer(d, answer, *view, ++seq);
     last_chat = std::move(view);
     log(r, 200, note);

@@ -44,6 +44,9 @@ struct llm_answer {
   std::vector<llm::tool_call> tool_calls;
   std::string finish_reason;              // empty: stop / tool_calls (mapped per dialect)
   std::optional<llm::token_usage> usage;  // empty: estimated from text sizes
+  // Latency of this answer alone (instead of fake_llm_options::latency): one slow
+  // request among fast ones.
+  std::optional<std::chrono::milliseconds> delay;
 };
 
 using llm_rule = std::function<std::optional<llm_answer>(const llm_request_view&)>;

@@ -72,8 +72,27 @@ TEST_CASE("bench tool langop-bench-runtime runs with a tiny N", "[bench]") {
   CHECK(s.at("cache_ratio").to_number<double>() > 0);
 }
 
+TEST_CASE("bench tool langop-bench-synthesis runs with a tiny N", "[bench]") {
+  const auto tool = tool_path("langop-bench-synthesis");
+  if (!std::filesystem::exists(tool)) {  // LANGOP_BUILD_BENCH=OFF
+    WARN("not built: " << tool);
+    return;
+  }
+  auto r = run_command({tool, "--agents", "8", "--latency-ms", "20", "--concurrency", "4"}, 60s);
+  INFO(r.out << r.err);
+  REQUIRE_FALSE(r.timed_out);
+  REQUIRE(r.exit_code == 0);
+  const auto s = summary(r.out);
+  REQUIRE(s.is_object());
+  CHECK(s.at("tool") == "synthesis");
+  CHECK(s.at("agents").to_number<double>() == 8);
+  CHECK(s.at("wall_s").to_number<double>() > 0);
+  CHECK(s.at("operator_cpu_s").to_number<double>() > 0);
+}
+
 TEST_CASE("bench tools reject unknown flags", "[bench]") {
-  for (const char* name : {"langop-bench-localapi", "langop-bench-runtime", "langop-bench-converge"}) {
+  for (const char* name :
+       {"langop-bench-localapi", "langop-bench-runtime", "langop-bench-converge", "langop-bench-synthesis"}) {
     const auto tool = tool_path(name);
     if (!std::filesystem::exists(tool)) continue;
     auto r = run_command({tool, "--no-such-flag", "1"}, 20s);

@@ -74,4 +74,11 @@ void operator_side::run_for(std::chrono::milliseconds d) {
   ioc.run_for(d);
 }
 
+runtime::manager_options quiet_manager_options() {
+  runtime::manager_options m;
+  m.metrics_bind_address = "0";
+  m.health_bind_address = "0";
+  return m;
+}
+
 }  // namespace langop::test

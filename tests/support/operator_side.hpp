@@ -17,6 +17,9 @@
 
 namespace langop::test {
 
+// Manager options with the admin servers off (tests run many operators side by side).
+[[nodiscard]] runtime::manager_options quiet_manager_options();
+
 class operator_side {
  public:
   explicit operator_side(const local_cluster& cluster, runtime::manager_options options = {},

@@ -19,6 +19,22 @@ class manager;
 
 namespace langop::controllers {
 
+// Synthesis of agent code (SPEC 1.9); disabled while `model` is empty.
+struct synthesis_settings {
+  synthesis_settings() = default;
+  std::string model;
+  std::string provider = "openai";
+  std::string endpoint;  // empty: the provider's public API
+  std::string api_key;   // never logged, never written anywhere
+  std::size_t concurrency = 4;
+  int max_attempts = 3;
+  std::chrono::milliseconds timeout{120000};  // per LLM call, its retries included
+  std::chrono::milliseconds retry_initial_backoff{1000};
+  // A failed synthesis (after its attempts) is asked for again after this.
+  std::chrono::seconds failure_retry{300};
+  [[nodiscard]] bool enabled() const noexcept { return !model.empty(); }
+};
+
 struct controllers_options {
   controllers_options() = default;  // not an aggregate (GCC 12 coroutine parameters)
   std::size_t concurrency = 16;     // reconciles in flight per kind
@@ -28,6 +44,7 @@ struct controllers_options {
   std::chrono::seconds dns_timeout{5};
   // DNS servers for egress lookups ("ip[:port]"); empty: /etc/resolv.conf.
   std::vector<std::string> dns_servers;
+  synthesis_settings synthesis;
 };
 
 class operator_controllers final {
