@@ -67,6 +67,16 @@ void field_set::merge(const field_set& other) {
   for (const auto& [key, child] : other.children) children[key].merge(child);
 }
 
+void field_set::subtract(const field_set& other) {
+  if (other.member) member = false;
+  for (const auto& [key, sub] : other.children) {
+    auto it = children.find(key);
+    if (it == children.end()) continue;
+    it->second.subtract(sub);
+    if (it->second.empty()) children.erase(it);
+  }
+}
+
 field_set field_set::difference(const field_set& other) const {
   field_set out;
   out.member = member && !other.member;

@@ -24,12 +24,24 @@ std::string str(const json::object& o, std::string_view key) { return std::strin
 }  // namespace
 
 std::string managed_entry::identity() const {
-  json::object id;
-  id["manager"] = manager;
-  id["operation"] = operation;
-  if (operation != "Apply" && !api_version.empty()) id["apiVersion"] = api_version;
-  if (!subresource.empty()) id["subresource"] = subresource;
-  return go_json(json::value(std::move(id)), false);
+  // go_json of {"manager","operation","apiVersion"?,"subresource"?}, written directly:
+  // this runs for every entry on every write.
+  std::string id;
+  id.reserve(48 + manager.size() + api_version.size() + subresource.size());
+  id += "{\"manager\":";
+  go_json_string_into(id, manager);
+  id += ",\"operation\":";
+  go_json_string_into(id, operation);
+  if (operation != "Apply" && !api_version.empty()) {
+    id += ",\"apiVersion\":";
+    go_json_string_into(id, api_version);
+  }
+  if (!subresource.empty()) {
+    id += ",\"subresource\":";
+    go_json_string_into(id, subresource);
+  }
+  id += '}';
+  return id;
 }
 
 std::string managed_entry::describe() const {
@@ -53,9 +65,13 @@ std::vector<managed_entry> read_entries(const json::value* managed_fields) {
     e.time = str(*o, "time");
     e.subresource = str(*o, "subresource");
     if (e.operation != "Apply" && e.operation != "Update") continue;
-    if (auto it = o->find("fieldsV1"); it != o->end() && jsonu::get_string(*o, "fieldsType", "FieldsV1") == "FieldsV1")
-      e.set = strip_meta(field_set::from_fields_v1(it->value()));
-    auto same = std::find_if(out.begin(), out.end(), [&](const auto& x) { return x.identity() == e.identity(); });
+    if (auto it = o->find("fieldsV1");
+        it != o->end() && jsonu::get_string(*o, "fieldsType", "FieldsV1") == "FieldsV1") {
+      e.set = field_set::from_fields_v1(it->value());
+      strip_meta_in_place(e.set);
+    }
+    const std::string id = e.identity();
+    auto same = std::find_if(out.begin(), out.end(), [&](const auto& x) { return x.identity() == id; });
     if (same != out.end()) {
       same->set.merge(e.set);
       if (seconds(e.time) > seconds(same->time)) same->time = e.time;

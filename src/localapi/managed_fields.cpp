@@ -223,17 +223,19 @@ void record_update(const json::object* old_object, json::object& new_object, std
   auto entries = read_entries(managed_fields_of(new_object));
   if (entries.empty() && old_object) entries = read_entries(managed_fields_of(*old_object));
 
-  json::object before = old_object ? *old_object : json::object();
-  erase_managed_fields(before);
-  json::object after = new_object;
-  erase_managed_fields(after);
-  auto diff = compare_objects(before, after, hints);
-  field_set changed = diff.added;
+  // compare_objects skips managedFields itself: no copies of the objects to erase them.
+  static const json::object nothing;
+  auto diff = compare_objects(old_object ? *old_object : nothing, new_object, hints);
+  field_set changed = std::move(diff.added);
   changed.merge(diff.modified);
-  changed = strip_meta(changed);
-  field_set removed = strip_meta(diff.removed);
+  strip_meta_in_place(changed);
+  field_set removed = std::move(diff.removed);
+  strip_meta_in_place(removed);
 
-  for (auto& e : entries) e.set = e.set.difference(changed).difference(removed);
+  for (auto& e : entries) {
+    e.set.subtract(changed);
+    e.set.subtract(removed);
+  }
 
   if (!changed.empty()) {
     managed_entry mine;
