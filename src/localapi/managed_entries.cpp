@@ -139,15 +139,17 @@ json::array encode_entries(std::vector<managed_entry> entries) {
   });
 
   json::array out;
+  out.reserve(entries.size());
   for (const auto& e : entries) {
     json::object o;
-    o["manager"] = e.manager;
-    o["operation"] = e.operation;
-    o["apiVersion"] = e.api_version;
-    if (!e.time.empty()) o["time"] = e.time;
-    o["fieldsType"] = "FieldsV1";
-    o["fieldsV1"] = e.set.to_fields_v1();
-    if (!e.subresource.empty()) o["subresource"] = e.subresource;
+    o.reserve(7);  // sized once: growing key by key rehashes
+    o.emplace("manager", e.manager);
+    o.emplace("operation", e.operation);
+    o.emplace("apiVersion", e.api_version);
+    if (!e.time.empty()) o.emplace("time", e.time);
+    o.emplace("fieldsType", "FieldsV1");
+    o.emplace("fieldsV1", e.set.to_fields_v1());
+    if (!e.subresource.empty()) o.emplace("subresource", e.subresource);
     out.push_back(std::move(o));
   }
   return out;
