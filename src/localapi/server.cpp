@@ -263,6 +263,10 @@ struct server::impl final : admin_target, std::enable_shared_from_this<impl> {
         }
         wake.expires_at(session->bookmarks_allowed() ? std::min(deadline, next_bookmark) : deadline);
         (void)co_await wake.async_wait(use_tuple);
+        // Woken by an event: let the handlers already queued (other requests, often more
+        // writes) run first, so one write to the socket carries all their events instead
+        // of one system call per event per watcher.
+        co_await net::post(ioc, net::use_awaitable);
       }
     };
     // The client hanging up (or sending anything) ends the watch.
