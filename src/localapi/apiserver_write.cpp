@@ -1,5 +1,6 @@
 // create, update and patch, and the write pipeline they share.
 #include "apiserver_internal.hpp"
+#include "managed_entries.hpp"
 
 #include "langop/core/yaml.hpp"
 #include "langop/localapi/builtin_kinds.hpp"
@@ -397,7 +398,7 @@ std::variant<json::object, api_response> apiserver::prepare_create(const route& 
     return error_response(already_exists(t.group_resource(), name));
 
   meta["uid"] = make_uid(++uid_counter_, rng());
-  meta["creationTimestamp"] = format_rfc3339(now());
+  meta["creationTimestamp"] = detail::rfc3339_seconds(now());
   for (const char* f : {"deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion", "selfLink", "generation"})
     meta.erase(f);
   return obj;

@@ -155,6 +155,17 @@ json::array encode_entries(std::vector<managed_entry> entries) {
   return out;
 }
 
+std::string rfc3339_seconds(sys_time t) {
+  thread_local std::int64_t cached_second = -1;
+  thread_local std::string cached_text;
+  const auto second = std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();
+  if (second != cached_second || cached_text.empty()) {
+    cached_text = format_rfc3339(t);
+    cached_second = second;
+  }
+  return cached_text;
+}
+
 const json::value* managed_fields_of(const json::object& object) {
   return jsonu::find(object, {"metadata", "managedFields"});
 }

@@ -163,7 +163,7 @@ std::variant<json::object, api_error> apply(const apply_request& request) {
     before.manager = "before-first-apply";
     before.operation = "Update";
     before.api_version = std::string(jsonu::get_string(live, "apiVersion"));
-    before.time = format_rfc3339(request.now);
+    before.time = rfc3339_seconds(request.now);
     before.set = strip_meta(to_field_set(live, hints, nullptr));
     if (!before.set.empty()) entries.push_back(std::move(before));
   }
@@ -208,7 +208,7 @@ std::variant<json::object, api_error> apply(const apply_request& request) {
 
   bool object_changed = !diff.added.empty() || !diff.modified.empty() || !diff.removed.empty();
   mine.set = std::move(applied);
-  mine.time = object_changed ? format_rfc3339(request.now) : previous_time;
+  mine.time = object_changed ? rfc3339_seconds(request.now) : previous_time;
   entries.erase(std::remove_if(entries.begin(), entries.end(), [&](const auto& e) { return e.identity() == my_id; }),
                 entries.end());
   entries.push_back(std::move(mine));
@@ -243,7 +243,7 @@ void record_update(const json::object* old_object, json::object& new_object, std
     mine.operation = "Update";
     mine.api_version = std::string(jsonu::get_string(new_object, "apiVersion"));
     mine.subresource = status_subresource ? "status" : "";
-    mine.time = format_rfc3339(now);
+    mine.time = rfc3339_seconds(now);
     if (auto* previous = find_entry(entries, mine)) {
       previous->set.merge(changed);
       previous->time = mine.time;

@@ -38,7 +38,8 @@ bool is_health_path(std::string_view p) {
          p.starts_with("/livez/") || p.starts_with("/readyz/");
 }
 
-api_request to_api_request(const http::request<http::string_body>& req) {
+// Takes the body out of `req` (the caller only reads its header afterwards).
+api_request to_api_request(http::request<http::string_body>& req) {
   api_request ar;
   ar.method = std::string(req.method_string());
   std::string_view target = req.target();
@@ -52,7 +53,7 @@ api_request to_api_request(const http::request<http::string_body>& req) {
   if (auto it = req.find(http::field::content_type); it != req.end()) ar.content_type = it->value();
   if (auto it = req.find(http::field::accept); it != req.end()) ar.accept = it->value();
   if (auto it = req.find(http::field::user_agent); it != req.end()) ar.user_agent = it->value();
-  ar.body = req.body();
+  ar.body = std::move(req.body());
   return ar;
 }
 
