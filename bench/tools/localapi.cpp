@@ -29,6 +29,8 @@
 #include <optional>
 #include <random>
 
+#include <time.h>
+
 namespace net = boost::asio;
 using namespace langop;
 
@@ -87,6 +89,9 @@ void run_workers(net::io_context& ioc, std::size_t count, W& worker, std::chrono
 
 struct results {
   double create_s = 0, update_s = 0, list_s = 0, watch_s = 0, watch_writes_s = 0;
+  // Server-thread CPU seconds per phase (in-process server only): rates per core of server CPU.
+  double create_cpu = 0, update_cpu = 0, watch_cpu = 0;
+  double client_create_cpu = 0, client_update_cpu = 0, client_watch_cpu = 0;  // the client's (main) thread
   std::uint64_t errors = 0, watch_events = 0, watch_errors = 0;
   std::size_t list_bytes = 0, listed = 0;
   double rss_delta = 0, heap_delta = 0;
@@ -117,6 +122,13 @@ void write_round(net::io_context& ioc, kube::client& c, const settings& s, std::
   run_workers(ioc, std::min(s.concurrency, s.objects), worker, std::chrono::seconds(300));
 }
 
+// CPU seconds the calling thread has used (run on the server thread: the server's CPU).
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 void print_row(const char* what, double value, const char* unit) {
   std::printf("  %-34s %14.1f  %s\n", what, value, unit);
 }
@@ -142,6 +154,7 @@ int main(int argc, char** argv) try {
   std::optional<bench::local_server> local;
   if (s.server.empty()) local.emplace(10000);
   const std::string url = local ? local->url() : s.server;
+  auto server_cpu = [&] { return local ? local->run([](localapi::apiserver&) { return thread_cpu_seconds(); }) : 0.0; };
 
   net::io_context ioc{1};
   auto client = bench::make_client(ioc, url, s.concurrency);
@@ -160,9 +173,12 @@ int main(int argc, char** argv) try {
   const std::string pid = local ? std::string("self") : s.server_pid;
   const std::size_t rss0 = pid.empty() ? 0 : bench::rss_bytes(pid);
   const std::size_t heap0 = bench::heap_in_use();
+  double cpu0 = server_cpu(), client0 = thread_cpu_seconds();
   auto t = std::chrono::steady_clock::now();
   write_round(ioc, c, s, rvs, 1, true, r);
   r.create_s = bench::seconds_since(t);
+  r.create_cpu = server_cpu() - cpu0;
+  r.client_create_cpu = thread_cpu_seconds() - client0;
   if (!pid.empty()) {
     r.rss_known = true;
     r.rss_delta = static_cast<double>(bench::rss_bytes(pid)) - static_cast<double>(rss0);
@@ -173,9 +189,13 @@ int main(int argc, char** argv) try {
   }
 
   // 2. updates.
+  cpu0 = server_cpu();
+  client0 = thread_cpu_seconds();
   t = std::chrono::steady_clock::now();
   write_round(ioc, c, s, rvs, 2, false, r);
   r.update_s = bench::seconds_since(t);
+  r.update_cpu = server_cpu() - cpu0;
+  r.client_update_cpu = thread_cpu_seconds() - client0;
 
   // 3. one list: raw JSON size per object, and the resourceVersion to watch from.
   std::string list_rv;
@@ -222,6 +242,8 @@ int main(int argc, char** argv) try {
     }
     std::size_t next_reader = 0;
     bool writes_done = false;
+    cpu0 = server_cpu();
+    client0 = thread_cpu_seconds();
     const auto start = std::chrono::steady_clock::now();
     auto reader = [&]() -> net::awaitable<void> {
       auto& stream = streams[next_reader++];
@@ -273,6 +295,8 @@ int main(int argc, char** argv) try {
       ioc.run_one_until(end);
     }
     r.watch_s = bench::seconds_since(start);
+    r.watch_cpu = server_cpu() - cpu0;
+    r.client_watch_cpu = thread_cpu_seconds() - client0;
     if (failure) std::rethrow_exception(failure);
     if (finished < s.watchers || !writes_done) throw std::runtime_error("watch phase did not finish in time");
   }
@@ -295,6 +319,20 @@ int main(int argc, char** argv) try {
   print_row("watch events delivered", static_cast<double>(r.watch_events), "events");
   print_row("list of all objects", r.list_s * 1000, "ms");
   print_row("raw JSON per object", raw_per_obj, "bytes");
+  if (local) {
+    print_row("server CPU per create", r.create_cpu / n * 1e6, "us (server thread)");
+    print_row("server CPU per update", r.update_cpu / n * 1e6, "us (server thread)");
+    print_row("creates per server CPU second", n / r.create_cpu, "req/s (one core)");
+    print_row("updates per server CPU second", n / r.update_cpu, "req/s (one core)");
+    if (r.watch_events > 0)
+      print_row("watch events per server CPU second", static_cast<double>(r.watch_events) / r.watch_cpu,
+                "events/s (one core, incl. the writes)");
+    // Where the wall time went: server and client threads share the machine's cores.
+    print_row("client CPU per create", r.client_create_cpu / n * 1e6, "us (client thread)");
+    print_row("client CPU per update", r.client_update_cpu / n * 1e6, "us (client thread)");
+    print_row("watch phase CPU server / client", r.watch_cpu, "s server");
+    print_row("", r.client_watch_cpu, "s client (10 streams read + writes sent)");
+  }
   if (r.rss_known) print_row("server RSS per stored object", r.rss_delta / n, "bytes");
   if (r.heap_known) print_row("server heap per stored object", r.heap_delta / n, "bytes");
   if (r.rss_known && raw_per_obj > 0) print_row("RSS / raw JSON", r.rss_delta / n / raw_per_obj, "x");
@@ -318,6 +356,14 @@ int main(int argc, char** argv) try {
                    {"errors", r.errors + r.watch_errors}};
   if (r.rss_known) out["rss_bytes_per_object"] = r.rss_delta / n;
   if (r.heap_known) out["heap_bytes_per_object"] = r.heap_delta / n;
+  if (local) {
+    out["server_cpu_us_per_create"] = r.create_cpu / n * 1e6;
+    out["server_cpu_us_per_update"] = r.update_cpu / n * 1e6;
+    out["server_cpu_s_watch_phase"] = r.watch_cpu;
+    out["client_cpu_us_per_create"] = r.client_create_cpu / n * 1e6;
+    out["client_cpu_us_per_update"] = r.client_update_cpu / n * 1e6;
+    out["client_cpu_s_watch_phase"] = r.client_watch_cpu;
+  }
   std::printf("JSON %s\n", boost::json::serialize(out).c_str());
   std::fflush(stdout);
   return (r.errors || r.watch_errors || r.listed != s.objects) ? 1 : 0;

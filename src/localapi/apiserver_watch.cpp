@@ -82,6 +82,23 @@ void watch_session::queue_line(std::string line) {
   if (wake_) wake_();
 }
 
+// queue_line(event_line(type, object_json)) without building the line on its own first:
+// this runs once per watcher for every event.
+void watch_session::queue_event(const char* type, std::string_view object_json) {
+  if (finished_) return;
+  constexpr std::string_view head = "{\"type\":\"", mid = "\",\"object\":", tail = "}\n";
+  const std::size_t type_len = std::char_traits<char>::length(type);
+  const std::size_t size = head.size() + type_len + mid.size() + object_json.size() + tail.size();
+  if (pending_.size() + size > k_max_pending_bytes) {
+    finish();  // as in queue_line: a client that does not read loses its stream
+    return;
+  }
+  pending_.reserve(pending_.size() + size);
+  pending_.append(head).append(type, type_len).append(mid).append(object_json).append(tail);
+  if (server_) ++server_->stats_.watch_events_sent;
+  if (wake_) wake_();
+}
+
 void watch_session::finish() {
   if (finished_) return;
   finished_ = true;
@@ -148,7 +165,7 @@ void watch_session::on_event(const event_ptr& e) {
                             std::to_string(e->rv), "", server_->now());
     queue_line(event_line(type, json::serialize(table)));
   } else {
-    queue_line(event_line(type, shown->json));
+    queue_event(type, shown->json);
   }
 }
 

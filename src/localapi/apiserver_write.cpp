@@ -1,5 +1,6 @@
 // create, update and patch, and the write pipeline they share.
 #include "apiserver_internal.hpp"
+#include "managed_entries.hpp"
 
 #include "langop/core/yaml.hpp"
 #include "langop/localapi/builtin_kinds.hpp"
@@ -83,21 +84,61 @@ std::mt19937_64& rng() {
 }
 
 // Equality of two objects ignoring resourceVersion and managedFields timestamps
-// (a write that changes nothing else is a no-op, as in kube-apiserver).
-bool same_object(const json::object& a, const json::object& b, bool compare_managed_fields) {
-  auto strip = [&](const json::object& o) {
-    json::object c = o;
-    auto& m = metadata_of(c);
-    m.erase("resourceVersion");
-    if (!compare_managed_fields) {
-      m.erase("managedFields");
-    } else if (auto* mf = m.if_contains("managedFields"); mf && mf->is_array()) {
-      for (auto& e : mf->get_array())
-        if (e.is_object()) e.get_object().erase("time");
+// (a write that changes nothing else is a no-op, as in kube-apiserver). Compared in
+// place: this runs on every update, and copying both objects cost more than comparing.
+bool same_managed_fields(const json::value& a, const json::value& b) {
+  const auto* aa = a.if_array();
+  const auto* ba = b.if_array();
+  if (!aa || !ba) return a == b;
+  if (aa->size() != ba->size()) return false;
+  for (std::size_t i = 0; i < aa->size(); ++i) {
+    const auto* ea = (*aa)[i].if_object();
+    const auto* eb = (*ba)[i].if_object();
+    if (!ea || !eb) {
+      if ((*aa)[i] != (*ba)[i]) return false;
+      continue;
     }
-    return c;
+    std::size_t na = 0, nb = 0;
+    for (const auto& kv : *ea) {
+      if (kv.key() == "time") continue;
+      ++na;
+      const auto* v = eb->if_contains(kv.key());
+      if (!v || *v != kv.value()) return false;
+    }
+    for (const auto& kv : *eb) nb += kv.key() != "time";
+    if (na != nb) return false;
+  }
+  return true;
+}
+
+bool same_metadata(const json::object& a, const json::object& b, bool compare_managed_fields) {
+  auto skipped = [&](std::string_view k) {
+    return k == "resourceVersion" || (!compare_managed_fields && k == "managedFields");
   };
-  return strip(a) == strip(b);
+  std::size_t na = 0, nb = 0;
+  for (const auto& kv : a) {
+    if (skipped(kv.key())) continue;
+    ++na;
+    const auto* v = b.if_contains(kv.key());
+    if (!v) return false;
+    if (kv.key() == "managedFields" ? !same_managed_fields(kv.value(), *v) : *v != kv.value()) return false;
+  }
+  for (const auto& kv : b) nb += !skipped(kv.key());
+  return na == nb;
+}
+
+bool same_object(const json::object& a, const json::object& b, bool compare_managed_fields) {
+  if (a.size() != b.size()) return false;
+  for (const auto& kv : a) {
+    const auto* v = b.if_contains(kv.key());
+    if (!v) return false;
+    if (kv.key() == "metadata" && kv.value().is_object() && v->is_object()) {
+      if (!same_metadata(kv.value().get_object(), v->get_object(), compare_managed_fields)) return false;
+    } else if (*v != kv.value()) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // Everything except metadata and status: what bumps metadata.generation.
@@ -357,7 +398,7 @@ std::variant<json::object, api_response> apiserver::prepare_create(const route& 
     return error_response(already_exists(t.group_resource(), name));
 
   meta["uid"] = make_uid(++uid_counter_, rng());
-  meta["creationTimestamp"] = format_rfc3339(now());
+  meta["creationTimestamp"] = detail::rfc3339_seconds(now());
   for (const char* f : {"deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion", "selfLink", "generation"})
     meta.erase(f);
   return obj;

@@ -30,12 +30,16 @@ void from_json_into(field_set& out, const json::object& o, int depth) {
   }
 }
 
+// Objects are sized up front: growing a json::object key by key rehashes it each time,
+// and this runs for every managedFields entry on every write.
 void to_json_into(json::object& out, const field_set& s) {
   for (const auto& [key, child] : s.children) {
     json::object sub;
-    if (child.member && !child.children.empty()) sub["."] = json::object();
+    const bool dot = child.member && !child.children.empty();
+    sub.reserve(child.children.size() + (dot ? 1 : 0));
+    if (dot) sub.emplace(".", json::object());
     to_json_into(sub, child);
-    out[key] = std::move(sub);
+    out.emplace(key, std::move(sub));
   }
 }
 
@@ -65,6 +69,16 @@ void field_set::insert(const std::vector<std::string>& path) {
 void field_set::merge(const field_set& other) {
   member = member || other.member;
   for (const auto& [key, child] : other.children) children[key].merge(child);
+}
+
+void field_set::subtract(const field_set& other) {
+  if (other.member) member = false;
+  for (const auto& [key, sub] : other.children) {
+    auto it = children.find(key);
+    if (it == children.end()) continue;
+    it->second.subtract(sub);
+    if (it->second.empty()) children.erase(it);
+  }
 }
 
 field_set field_set::difference(const field_set& other) const {
@@ -97,6 +111,7 @@ void field_set::for_each_member(const std::function<void(const std::vector<std::
 
 json::object field_set::to_fields_v1() const {
   json::object out;
+  out.reserve(children.size());
   to_json_into(out, *this);
   return out;
 }

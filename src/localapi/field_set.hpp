@@ -24,6 +24,7 @@ struct field_set {
 
   void insert(const std::vector<std::string>& path);  // marks the path (creating parents)
   void merge(const field_set& other);                 // union in place
+  void subtract(const field_set& other);              // difference in place (visits only other's paths)
 
   [[nodiscard]] field_set difference(const field_set& other) const;    // members of this not in other
   [[nodiscard]] field_set intersection(const field_set& other) const;  // members in both

@@ -203,6 +203,8 @@ void sharp_v_into(std::string& out, const json::value& v, bool nested, int depth
 
 }  // namespace
 
+void go_json_string_into(std::string& out, std::string_view s) { json_string(out, s); }
+
 char32_t decode_rune(std::string_view s, std::size_t& i) {
   auto b0 = static_cast<unsigned char>(s[i]);
   if (b0 < 0x80) {

@@ -23,6 +23,8 @@ namespace langop::localapi::detail {
 // false keeps the object's own order (used for fieldsV1 keys, which list key fields in
 // x-kubernetes-list-map-keys order). Depth-limited: deeper values render as null.
 [[nodiscard]] std::string go_json(const json::value& v, bool sort_keys = true);
+// Appends encoding/json.Marshal of one string (what go_json renders for a string value).
+void go_json_string_into(std::string& out, std::string_view s);
 
 // fmt's %#v of the decoded value (map[string]interface {}{"a":1}, []interface {}{...}).
 [[nodiscard]] std::string go_sharp_v(const json::value& v);

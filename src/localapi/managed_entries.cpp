@@ -24,12 +24,24 @@ std::string str(const json::object& o, std::string_view key) { return std::strin
 }  // namespace
 
 std::string managed_entry::identity() const {
-  json::object id;
-  id["manager"] = manager;
-  id["operation"] = operation;
-  if (operation != "Apply" && !api_version.empty()) id["apiVersion"] = api_version;
-  if (!subresource.empty()) id["subresource"] = subresource;
-  return go_json(json::value(std::move(id)), false);
+  // go_json of {"manager","operation","apiVersion"?,"subresource"?}, written directly:
+  // this runs for every entry on every write.
+  std::string id;
+  id.reserve(48 + manager.size() + api_version.size() + subresource.size());
+  id += "{\"manager\":";
+  go_json_string_into(id, manager);
+  id += ",\"operation\":";
+  go_json_string_into(id, operation);
+  if (operation != "Apply" && !api_version.empty()) {
+    id += ",\"apiVersion\":";
+    go_json_string_into(id, api_version);
+  }
+  if (!subresource.empty()) {
+    id += ",\"subresource\":";
+    go_json_string_into(id, subresource);
+  }
+  id += '}';
+  return id;
 }
 
 std::string managed_entry::describe() const {
@@ -53,9 +65,13 @@ std::vector<managed_entry> read_entries(const json::value* managed_fields) {
     e.time = str(*o, "time");
     e.subresource = str(*o, "subresource");
     if (e.operation != "Apply" && e.operation != "Update") continue;
-    if (auto it = o->find("fieldsV1"); it != o->end() && jsonu::get_string(*o, "fieldsType", "FieldsV1") == "FieldsV1")
-      e.set = strip_meta(field_set::from_fields_v1(it->value()));
-    auto same = std::find_if(out.begin(), out.end(), [&](const auto& x) { return x.identity() == e.identity(); });
+    if (auto it = o->find("fieldsV1");
+        it != o->end() && jsonu::get_string(*o, "fieldsType", "FieldsV1") == "FieldsV1") {
+      e.set = field_set::from_fields_v1(it->value());
+      strip_meta_in_place(e.set);
+    }
+    const std::string id = e.identity();
+    auto same = std::find_if(out.begin(), out.end(), [&](const auto& x) { return x.identity() == id; });
     if (same != out.end()) {
       same->set.merge(e.set);
       if (seconds(e.time) > seconds(same->time)) same->time = e.time;
@@ -123,18 +139,31 @@ json::array encode_entries(std::vector<managed_entry> entries) {
   });
 
   json::array out;
+  out.reserve(entries.size());
   for (const auto& e : entries) {
     json::object o;
-    o["manager"] = e.manager;
-    o["operation"] = e.operation;
-    o["apiVersion"] = e.api_version;
-    if (!e.time.empty()) o["time"] = e.time;
-    o["fieldsType"] = "FieldsV1";
-    o["fieldsV1"] = e.set.to_fields_v1();
-    if (!e.subresource.empty()) o["subresource"] = e.subresource;
+    o.reserve(7);  // sized once: growing key by key rehashes
+    o.emplace("manager", e.manager);
+    o.emplace("operation", e.operation);
+    o.emplace("apiVersion", e.api_version);
+    if (!e.time.empty()) o.emplace("time", e.time);
+    o.emplace("fieldsType", "FieldsV1");
+    o.emplace("fieldsV1", e.set.to_fields_v1());
+    if (!e.subresource.empty()) o.emplace("subresource", e.subresource);
     out.push_back(std::move(o));
   }
   return out;
+}
+
+std::string rfc3339_seconds(sys_time t) {
+  thread_local std::int64_t cached_second = -1;
+  thread_local std::string cached_text;
+  const auto second = std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();
+  if (second != cached_second || cached_text.empty()) {
+    cached_text = format_rfc3339(t);
+    cached_second = second;
+  }
+  return cached_text;
 }
 
 const json::value* managed_fields_of(const json::object& object) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "field_set.hpp"
+#include "langop/core/time.hpp"
 
 #include <string>
 #include <vector>
@@ -31,6 +32,10 @@ struct managed_entry {
 // Drops empty entries, merges the oldest Update entries into "ancient-changes" beyond ten,
 // and sorts like kube (operation, time, manager, apiVersion, subresource).
 [[nodiscard]] json::array encode_entries(std::vector<managed_entry> entries);
+
+// format_rfc3339(t) (whole seconds, as managedFields times and creationTimestamp carry
+// them), remembered for the last second asked: every write formats the current time.
+[[nodiscard]] std::string rfc3339_seconds(sys_time t);
 
 // The managedFields value of `object`, or null.
 [[nodiscard]] const json::value* managed_fields_of(const json::object& object);

@@ -135,6 +135,65 @@ managed_entry* find_entry(std::vector<managed_entry>& entries, const managed_ent
   return it == entries.end() ? nullptr : &*it;
 }
 
+// A fieldsV1 node is itself owned when it is a leaf ({} or a non-object) or carries ".".
+bool owned_node(const json::value& v) {
+  const auto* o = v.if_object();
+  return !o || o->empty() || o->contains(".");
+}
+
+// Whether every member of `s` is owned in the fieldsV1 tree `f`.
+bool owns_all(const json::object& f, const field_set& s) {
+  for (const auto& [key, child] : s.children) {
+    const auto* v = f.if_contains(key);
+    if (!v) return false;  // normalized sets have a member somewhere below every node
+    if (child.member && !owned_node(*v)) return false;
+    if (!child.children.empty()) {
+      const auto* o = v->if_object();
+      if (!o || !owns_all(*o, child)) return false;
+    }
+  }
+  return true;
+}
+
+// Whether any member of `s` is owned in the fieldsV1 tree `f`.
+bool owns_any(const json::object& f, const field_set& s) {
+  for (const auto& [key, child] : s.children) {
+    const auto* v = f.if_contains(key);
+    if (!v) continue;
+    if (child.member && owned_node(*v)) return true;
+    if (const auto* o = v->if_object(); o && !child.children.empty() && owns_any(*o, child)) return true;
+  }
+  return false;
+}
+
+// The common update: the live object has a single Update entry, this manager's, which
+// already owns every changed field and none of the removed ones. The general path would
+// decode it, subtract and re-add the same fields, and encode the same set again; here the
+// stored entry (encode_entries' own output) is kept and only its time moves. Returns
+// false, touching nothing, whenever that does not hold.
+bool keep_sole_update_entry(const json::object& old_object, json::object& new_object, std::string_view manager,
+                            std::string_view api_version, std::string_view subresource, const field_set& changed,
+                            const field_set& removed, sys_time now) {
+  const auto* old_mf = managed_fields_of(old_object);
+  const auto* sent = managed_fields_of(new_object);
+  if (!old_mf || (sent && *sent != *old_mf)) return false;  // the client sent other entries
+  const auto* arr = old_mf->if_array();
+  if (!arr || arr->size() != 1) return false;
+  const auto* e = arr->front().if_object();
+  if (!e || jsonu::get_string(*e, "operation") != "Update" || jsonu::get_string(*e, "manager") != manager ||
+      jsonu::get_string(*e, "apiVersion") != api_version || jsonu::get_string(*e, "subresource") != subresource ||
+      jsonu::get_string(*e, "fieldsType", "FieldsV1") != "FieldsV1" || !e->contains("time"))
+    return false;
+  const auto* fields = e->if_contains("fieldsV1");
+  if (!fields || !fields->is_object() || !owns_all(fields->get_object(), changed) ||
+      owns_any(fields->get_object(), removed))
+    return false;
+  json::array entries = *arr;
+  if (!changed.empty()) entries.front().get_object()["time"] = rfc3339_seconds(now);
+  store_managed_fields(new_object, std::move(entries));
+  return true;
+}
+
 }  // namespace
 
 std::variant<json::object, api_error> apply(const apply_request& request) {
@@ -163,7 +222,7 @@ std::variant<json::object, api_error> apply(const apply_request& request) {
     before.manager = "before-first-apply";
     before.operation = "Update";
     before.api_version = std::string(jsonu::get_string(live, "apiVersion"));
-    before.time = format_rfc3339(request.now);
+    before.time = rfc3339_seconds(request.now);
     before.set = strip_meta(to_field_set(live, hints, nullptr));
     if (!before.set.empty()) entries.push_back(std::move(before));
   }
@@ -208,7 +267,7 @@ std::variant<json::object, api_error> apply(const apply_request& request) {
 
   bool object_changed = !diff.added.empty() || !diff.modified.empty() || !diff.removed.empty();
   mine.set = std::move(applied);
-  mine.time = object_changed ? format_rfc3339(request.now) : previous_time;
+  mine.time = object_changed ? rfc3339_seconds(request.now) : previous_time;
   entries.erase(std::remove_if(entries.begin(), entries.end(), [&](const auto& e) { return e.identity() == my_id; }),
                 entries.end());
   entries.push_back(std::move(mine));
@@ -218,30 +277,38 @@ std::variant<json::object, api_error> apply(const apply_request& request) {
 
 void record_update(const json::object* old_object, json::object& new_object, std::string_view manager,
                    const schema_hints& hints, bool status_subresource, sys_time now) {
+  // compare_objects skips managedFields itself: no copies of the objects to erase them.
+  static const json::object nothing;
+  auto diff = compare_objects(old_object ? *old_object : nothing, new_object, hints);
+  field_set changed = std::move(diff.added);
+  changed.merge(diff.modified);
+  strip_meta_in_place(changed);
+  field_set removed = std::move(diff.removed);
+  strip_meta_in_place(removed);
+
+  const std::string api_version(jsonu::get_string(new_object, "apiVersion"));
+  const std::string_view subresource = status_subresource ? "status" : "";
+  if (old_object && keep_sole_update_entry(*old_object, new_object, manager, api_version, subresource, changed,
+                                           removed, now))
+    return;
+
   // Clients that do not understand managedFields send them back empty or mangled; then
   // the live object's entries stand (as in kube's FieldManager).
   auto entries = read_entries(managed_fields_of(new_object));
   if (entries.empty() && old_object) entries = read_entries(managed_fields_of(*old_object));
 
-  json::object before = old_object ? *old_object : json::object();
-  erase_managed_fields(before);
-  json::object after = new_object;
-  erase_managed_fields(after);
-  auto diff = compare_objects(before, after, hints);
-  field_set changed = diff.added;
-  changed.merge(diff.modified);
-  changed = strip_meta(changed);
-  field_set removed = strip_meta(diff.removed);
-
-  for (auto& e : entries) e.set = e.set.difference(changed).difference(removed);
+  for (auto& e : entries) {
+    e.set.subtract(changed);
+    e.set.subtract(removed);
+  }
 
   if (!changed.empty()) {
     managed_entry mine;
     mine.manager = std::string(manager);
     mine.operation = "Update";
-    mine.api_version = std::string(jsonu::get_string(new_object, "apiVersion"));
-    mine.subresource = status_subresource ? "status" : "";
-    mine.time = format_rfc3339(now);
+    mine.api_version = api_version;
+    mine.subresource = std::string(subresource);
+    mine.time = rfc3339_seconds(now);
     if (auto* previous = find_entry(entries, mine)) {
       previous->set.merge(changed);
       previous->time = mine.time;

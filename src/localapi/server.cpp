@@ -16,6 +16,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 
+#include <array>
 #include <map>
 #include <random>
 #include <sstream>
@@ -37,7 +38,8 @@ bool is_health_path(std::string_view p) {
          p.starts_with("/livez/") || p.starts_with("/readyz/");
 }
 
-api_request to_api_request(const http::request<http::string_body>& req) {
+// Takes the body out of `req` (the caller only reads its header afterwards).
+api_request to_api_request(http::request<http::string_body>& req) {
   api_request ar;
   ar.method = std::string(req.method_string());
   std::string_view target = req.target();
@@ -51,7 +53,7 @@ api_request to_api_request(const http::request<http::string_body>& req) {
   if (auto it = req.find(http::field::content_type); it != req.end()) ar.content_type = it->value();
   if (auto it = req.find(http::field::accept); it != req.end()) ar.accept = it->value();
   if (auto it = req.find(http::field::user_agent); it != req.end()) ar.user_agent = it->value();
-  ar.body = req.body();
+  ar.body = std::move(req.body());
   return ar;
 }
 
@@ -63,6 +65,36 @@ bool token_matches(std::string_view header, const std::string& token) {
   unsigned char diff = 0;  // constant time in the token length
   for (std::size_t i = 0; i < token.size(); ++i) diff |= static_cast<unsigned char>(header[i] ^ token[i]);
   return diff == 0;
+}
+
+// The status line and header fields of a response, byte for byte what beast's serializer
+// writes for http::response<string_body> with these fields set in this order, then
+// keep_alive() and prepare_payload(). Written by hand: beast's serializer machinery cost
+// more than handling a typical write.
+bool simple_head_ok(int status) { return status >= 200 && status != 204 && status != 304; }
+
+std::string response_head(const api_response& resp, unsigned version, bool keep) {
+  std::string head;
+  head.reserve(128 + resp.content_type.size());
+  head += "HTTP/";
+  head += static_cast<char>('0' + version / 10);
+  head += '.';
+  head += static_cast<char>('0' + version % 10);
+  head += ' ';
+  head += std::to_string(resp.status);
+  head += ' ';
+  auto reason = http::obsolete_reason(http::status(resp.status));
+  head.append(reason.data(), reason.size());
+  head += "\r\nContent-Type: ";
+  head += resp.content_type;
+  head += "\r\nCache-Control: no-cache, private\r\n";
+  for (const auto& [k, v] : resp.headers) head.append(k).append(": ").append(v).append("\r\n");
+  if (version >= 11 && !keep) head += "Connection: close\r\n";
+  if (version < 11 && keep) head += "Connection: keep-alive\r\n";
+  head += "Content-Length: ";
+  head += std::to_string(resp.body.size());
+  head += "\r\n\r\n";
+  return head;
 }
 
 template <class Stream>
@@ -263,6 +295,10 @@ struct server::impl final : admin_target, std::enable_shared_from_this<impl> {
         }
         wake.expires_at(session->bookmarks_allowed() ? std::min(deadline, next_bookmark) : deadline);
         (void)co_await wake.async_wait(use_tuple);
+        // Woken by an event: let the handlers already queued (other requests, often more
+        // writes) run first, so one write to the socket carries all their events instead
+        // of one system call per event per watcher.
+        co_await net::post(ioc, net::use_awaitable);
       }
     };
     // The client hanging up (or sending anything) ends the watch.
@@ -351,6 +387,14 @@ struct server::impl final : admin_target, std::enable_shared_from_this<impl> {
       if (resp.watch) {
         if (cut) co_return;  // a watch cut before its first byte
         if (!co_await stream_watch(stream, req.version(), resp, id)) co_return;
+        if (!keep) co_return;
+        continue;
+      }
+      if (!cut && simple_head_ok(resp.status)) {
+        const std::string head = response_head(resp, req.version(), keep);
+        const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(resp.body)};
+        lowest(stream).expires_after(std::chrono::seconds(60));
+        (void)co_await net::async_write(stream, bufs, use_tuple);
         if (!keep) co_return;
         continue;
       }

@@ -17,6 +17,20 @@ std::string child_hint(const std::string& hint, std::string_view key) {
 }
 std::string item_hint(const std::string& hint) { return hint + "[]"; }
 
+// Hints are only looked up for lists, so a scalar child needs none (saves building a
+// path string for every leaf of every write).
+bool has_children(const json::value* v) { return v && (v->is_object() || v->is_array()); }
+std::string child_hint_for(const std::string& hint, std::string_view key, const json::value* a,
+                           const json::value* b = nullptr) {
+  return has_children(a) || has_children(b) ? child_hint(hint, key) : std::string();
+}
+
+// metadata.managedFields is bookkeeping, never a field of the object: comparisons skip it
+// (instead of every caller copying both objects to erase it first).
+bool is_managed_fields(const std::string& hint, std::string_view key) {
+  return key == "managedFields" && hint == "metadata";
+}
+
 // An array read with its list semantics: the path element of every item, or atomic.
 struct list_items {
   bool associative = false;
@@ -78,7 +92,7 @@ class field_set_builder {
     for (const auto& kv : o) {
       if (failed()) return;
       path_.push_back(field_element(kv.key()));
-      value(kv.value(), child_hint(hint, kv.key()), depth + 1);
+      value(kv.value(), child_hint_for(hint, kv.key(), &kv.value()), depth + 1);
       path_.pop_back();
     }
   }
@@ -207,12 +221,14 @@ class comparer {
 
   void object(const json::object& a, const json::object& b, const std::string& hint, int depth) {
     for (const auto& kv : a) {
+      if (is_managed_fields(hint, kv.key())) continue;
       auto it = b.find(kv.key());
-      step(field_element(kv.key()), &kv.value(), it == b.end() ? nullptr : &it->value(), child_hint(hint, kv.key()),
-           depth);
+      const json::value* bv = it == b.end() ? nullptr : &it->value();
+      step(field_element(kv.key()), &kv.value(), bv, child_hint_for(hint, kv.key(), &kv.value(), bv), depth);
     }
     for (const auto& kv : b)
-      if (!a.contains(kv.key())) step(field_element(kv.key()), nullptr, &kv.value(), child_hint(hint, kv.key()), depth);
+      if (!is_managed_fields(hint, kv.key()) && !a.contains(kv.key()))
+        step(field_element(kv.key()), nullptr, &kv.value(), child_hint_for(hint, kv.key(), &kv.value()), depth);
   }
 
   comparison result;
@@ -265,8 +281,9 @@ class comparer {
     if (depth > max_depth) return;
     if (const auto* o = v.if_object()) {
       for (const auto& kv : *o) {
+        if (is_managed_fields(hint, kv.key())) continue;
         path_.push_back(field_element(kv.key()));
-        mark(kv.value(), child_hint(hint, kv.key()), into, depth + 1);
+        mark(kv.value(), child_hint_for(hint, kv.key(), &kv.value()), into, depth + 1);
         path_.pop_back();
       }
     } else if (const auto* a = v.if_array()) {
@@ -362,7 +379,7 @@ void remove_unowned(json::object& object, const field_set& last, const field_set
   remove_in_object(object, last, &owned, "", hints, {"apiVersion", "kind", "metadata"}, 0);
 }
 
-field_set strip_meta(const field_set& s) {
+void strip_meta_in_place(field_set& s) {
   static const field_set stripped = [] {
     field_set f;
     f.insert({"f:apiVersion"});
@@ -373,7 +390,13 @@ field_set strip_meta(const field_set& s) {
       f.insert({"f:metadata", field_element(name)});
     return f;
   }();
-  return s.difference(stripped);
+  s.subtract(stripped);
+}
+
+field_set strip_meta(const field_set& s) {
+  field_set out = s;
+  strip_meta_in_place(out);
+  return out;
 }
 
 }  // namespace langop::localapi::detail

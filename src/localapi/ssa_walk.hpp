@@ -27,6 +27,7 @@ struct comparison {
   field_set modified;  // leaves whose value changed
   field_set removed;   // paths (and everything below them) that only `before` has
 };
+// metadata.managedFields of either object is skipped: it is bookkeeping, not a field.
 [[nodiscard]] comparison compare_objects(const json::object& before, const json::object& after,
                                          const schema_hints& hints);
 
@@ -39,5 +40,6 @@ void remove_unowned(json::object& object, const field_set& last, const field_set
 // identity fields (name, namespace, uid, resourceVersion, generation, creationTimestamp,
 // selfLink, managedFields).
 [[nodiscard]] field_set strip_meta(const field_set& s);
+void strip_meta_in_place(field_set& s);
 
 }  // namespace langop::localapi::detail

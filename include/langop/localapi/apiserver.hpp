@@ -192,6 +192,7 @@ class watch_session final : public watch_sink {
 
   void queue_bookmark();
   void queue_line(std::string line);
+  void queue_event(const char* type, std::string_view object_json);  // one {"type","object"} line
   void finish();
 
  private:
