@@ -38,6 +38,7 @@ struct operator_flags {
   std::chrono::milliseconds connect_timeout{60000};
   std::chrono::milliseconds dns_min_refresh{30000};
   std::string dns_servers;
+  std::string mcp_discovery_url_template = "http://{name}.{namespace}.svc.cluster.local:{port}{path}";
 };
 
 void define(langop::flag_set& f, operator_flags& o) {
@@ -66,6 +67,9 @@ void define(langop::flag_set& f, operator_flags& o) {
                  "shortest interval between lookups of an egress DNS name (records' TTLs are honoured above it)");
   f.add_string("dns-servers", &o.dns_servers,
                "comma-separated DNS servers (ip[:port]) for egress names (default: /etc/resolv.conf)", "LANGOP_DNS_SERVERS");
+  f.add_string("mcp-discovery-url-template", &o.mcp_discovery_url_template,
+               "where MCP tool discovery reaches a service-mode LanguageTool; {name}, {namespace}, {port} and {path} "
+               "are the tool's (an aid for running outside the cluster and for tests; \"\" turns discovery off)");
 }
 
 // "a,b,,c" -> {a, b, c}
@@ -151,6 +155,7 @@ int main(int argc, char** argv) {
   co.concurrency = static_cast<std::size_t>(o.concurrency);
   co.dns_min_refresh = std::chrono::duration_cast<std::chrono::seconds>(o.dns_min_refresh);
   co.dns_servers = comma_separated(o.dns_servers);
+  co.mcp_discovery_url_template = o.mcp_discovery_url_template;
   controllers::operator_controllers reconcilers(ioc.get_executor(), mgr, co, logger);
 
   logger.info("langop-operator starting", {{"apiServer", cfg->source}, {"identity", mo.leader.config.identity}});

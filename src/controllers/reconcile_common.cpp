@@ -59,6 +59,41 @@ std::optional<std::string> cluster_mismatch(const shared& s, const informer::cac
   return std::nullopt;
 }
 
+std::unique_ptr<background_checks> make_checks(shared& s, runtime::controller& c, const informer::informer& primary,
+                                               std::string ok_reason, std::string failed_reason) {
+  check_timing t;
+  t.retry_base = s.opts.check_retry_base;
+  t.retry_max = s.opts.check_retry_max;
+  // Weak: the checks belong to `s` (a strong capture would be a cycle).
+  std::weak_ptr<shared> weak = s.weak_from_this();
+  auto on_outcome = [weak, &c, &primary, ok_reason = std::move(ok_reason), failed_reason = std::move(failed_reason)](
+                        const std::string& key, const check_outcome& o, bool changed) {
+    auto sp = weak.lock();
+    if (!sp) return;
+    auto [ns, name] = split_key(key);
+    if (auto obj = primary.store().get(ns, name); obj && changed) {
+      if (o.ok) {
+        sp->events.normal(target_of(*obj), ok_reason, o.message);
+      } else {
+        sp->events.warning(target_of(*obj), failed_reason, o.message);
+        sp->log.warn("background check failed",
+                     {{"controller", c.name()}, {"key", key}, {"reason", o.reason}, {"error", o.message}});
+      }
+    }
+    c.enqueue(key);
+  };
+  return std::make_unique<background_checks>(s.ex, t, std::move(on_outcome));
+}
+
+std::optional<condition> live_condition(const informer::cached_object& obj, std::string_view type) {
+  for (auto c : obj["status"].find("conditions").elements()) {
+    if (c.find("type").as_string() != type) continue;
+    return condition{std::string(type), c.find("status").as_string() == "True", std::string(c.find("reason").as_string()),
+                     std::string(c.find("message").as_string())};
+  }
+  return std::nullopt;
+}
+
 child_kind child_kind_of(const shared& s, std::string_view kind) {
   if (kind == "ConfigMap") return {&kinds::configmaps, s.configmaps};
   if (kind == "Service") return {&kinds::services, s.services};

@@ -2,6 +2,7 @@
 // and reporting a reference problem.
 #pragma once
 
+#include "background_checks.hpp"
 #include "child_events.hpp"
 #include "setup.hpp"
 
@@ -49,6 +50,17 @@ void watch_clusters(shared& s, runtime::controller& c, const informer::informer&
                                                                              bool waiting, std::string message,
                                                                              std::string phase_error = "Error",
                                                                              std::string phase_waiting = "Pending");
+
+// Background checks of the objects of `primary` reconciled by `c`: an outcome re-enqueues
+// the object (whose reconcile asks due_in() when to come back), and news (a first outcome, a success after
+// a failure, another failure message) is an event — `ok_reason` or the Warning
+// `failed_reason` — and a log line, so retries of the same failure record nothing.
+[[nodiscard]] std::unique_ptr<background_checks> make_checks(shared& s, runtime::controller& c,
+                                                             const informer::informer& primary,
+                                                             std::string ok_reason, std::string failed_reason);
+
+// The live condition `type` of the object, if it has one.
+[[nodiscard]] std::optional<condition> live_condition(const informer::cached_object& obj, std::string_view type);
 
 // The resource and cache for a child kind ("Deployment", "Service", ...).
 struct child_kind {
