@@ -15,14 +15,6 @@ namespace net = boost::asio;
 
 namespace {
 
-std::string_view mode_name(resources::tool_mode m) {
-  switch (m) {
-    case resources::tool_mode::sidecar: return "sidecar";
-    case resources::tool_mode::builtin: return "builtin";
-    default: return "service";
-  }
-}
-
 // Service-mode children that a switch to sidecar/builtin, or a removed spec section,
 // leaves behind.
 net::awaitable<result<void>> prune_service_children(shared& s, const informer::cached_object& obj,
@@ -79,7 +71,8 @@ reconcile_result reconcile_tool(std::shared_ptr<shared> sp, std::string key) {
   if (auto w = co_await prune_service_children(s, *obj, tool, service); !w) co_return w.error();
 
   json::object fields;
-  fields["deploymentMode"] = mode_name(mode);
+  // The CRD's deploymentMode is service or sidecar: a builtin tool has none.
+  if (mode != resources::tool_mode::builtin) fields["deploymentMode"] = service ? "service" : "sidecar";
   auto endpoint = resources::tool_endpoint_url(tool);
   if (!endpoint.empty()) fields["endpoint"] = endpoint;
   std::string phase = "Running", reason = "Accepted", message;
