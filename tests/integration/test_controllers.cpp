@@ -287,3 +287,47 @@ spec:
       20s));
   CHECK(phase(c, "languagemodels", "ops", "local") == "Ready");
 }
+
+TEST_CASE("controllers: enabling a ReadWriteOnce workspace switches the running Deployment to Recreate",
+          "[controllers][recreate]") {
+  operator_fixture f;
+  auto& c = f.cluster;
+  auto& op = f.op;
+  REQUIRE(op.side.start());
+  kubectl_ok(c, {"create", "namespace", "ws"});
+  kubectl_ok(c, {"apply", "-f", "-"}, R"(
+apiVersion: langop.io/v1alpha1
+kind: LanguageModel
+metadata: {name: local, namespace: ws}
+spec: {provider: ollama, model: llama3, endpoint: "http://ollama.ws.svc:11434"}
+---
+apiVersion: langop.io/v1alpha1
+kind: LanguageAgent
+metadata: {name: writer, namespace: ws}
+spec:
+  instructions: Write notes.
+  modelRefs: [{name: local}]
+)");
+  REQUIRE(op.side.run_until([&] { return phase(c, "languageagents", "ws", "writer") == "Running"; }, 30s));
+  const std::string deployment = "/apis/apps/v1/namespaces/ws/deployments/writer";
+  // The API server defaulted RollingUpdate with its rollingUpdate parameters.
+  CHECK(jsonu::find(get(c, deployment), {"spec", "strategy", "rollingUpdate"}) != nullptr);
+
+  // A ReadWriteOnce volume cannot be attached to two pods during a rolling update:
+  // Recreate, and rollingUpdate (which the API server forbids with it) must go.
+  kubectl_ok(c, {"patch", "lagent", "writer", "-n", "ws", "--type=merge", "-p",
+                 R"({"spec":{"workspace":{"enabled":true,"size":"1Gi"}}})"});
+  const bool switched = op.side.run_until(
+      [&] { return jsonu::get_string(get(c, deployment), {"spec", "strategy", "type"}) == "Recreate"; }, 20s);
+  INFO(jsonu::get_string(get_langop(c, "languageagents", "ws", "writer"), {"status", "message"}));
+  REQUIRE(switched);
+  CHECK(jsonu::find(get(c, deployment), {"spec", "strategy", "rollingUpdate"}) == nullptr);
+  CHECK(op.side.run_until([&] { return phase(c, "languageagents", "ws", "writer") == "Running"; }, 20s));
+
+  // And back: RollingUpdate again once the workspace is off.
+  kubectl_ok(c, {"patch", "lagent", "writer", "-n", "ws", "--type=merge", "-p",
+                 R"({"spec":{"workspace":{"enabled":false}}})"});
+  CHECK(op.side.run_until(
+      [&] { return jsonu::get_string(get(c, deployment), {"spec", "strategy", "type"}) == "RollingUpdate"; }, 20s));
+  CHECK(op.side.run_until([&] { return phase(c, "languageagents", "ws", "writer") == "Running"; }, 20s));
+}
