@@ -32,7 +32,8 @@ net::awaitable<result<std::string>> read_key(kube::client& client, const key_sou
   if (auto plain = jsonu::get_string(*secret, {"stringData", src.key}); !plain.empty()) co_return std::string(plain);
   auto encoded = jsonu::get_string(*secret, {"data", src.key});
   auto key = base64_decode(encoded);
-  if (encoded.empty() || !key) co_return error(make_error_code(std::errc::invalid_argument), where + " is empty or not base64");
+  if (encoded.empty() || !key)
+    co_return error(make_error_code(std::errc::invalid_argument), where + " is empty or not base64");
   // Keys pasted with a trailing newline (echo ... | base64) would be rejected by every provider.
   while (!key->empty() && (key->back() == '\n' || key->back() == '\r')) key->pop_back();
   co_return std::move(*key);
@@ -42,7 +43,8 @@ check_outcome classify(const error& e) {
   auto code = llm::code_of(e).value_or(llm::errc::network);
   std::string msg = "the provider rejected the API key check: " + e.message;
   switch (code) {
-    case llm::errc::unauthorized: return failed("Unauthorized", "the provider refused the API key: " + e.message, false);
+    case llm::errc::unauthorized:
+      return failed("Unauthorized", "the provider refused the API key: " + e.message, false);
     case llm::errc::rate_limited: return failed("RateLimited", std::move(msg), true);
     case llm::errc::server_error: return failed("ProviderError", std::move(msg), true);
     case llm::errc::timeout:

@@ -88,8 +88,8 @@ std::unique_ptr<background_checks> make_checks(shared& s, runtime::controller& c
 std::optional<condition> live_condition(const informer::cached_object& obj, std::string_view type) {
   for (auto c : obj["status"].find("conditions").elements()) {
     if (c.find("type").as_string() != type) continue;
-    return condition{std::string(type), c.find("status").as_string() == "True", std::string(c.find("reason").as_string()),
-                     std::string(c.find("message").as_string())};
+    return condition{std::string(type), c.find("status").as_string() == "True",
+                     std::string(c.find("reason").as_string()), std::string(c.find("message").as_string())};
   }
   return std::nullopt;
 }

@@ -38,13 +38,15 @@ net::awaitable<result<void>> prune_service_children(shared& s, const informer::c
 // MCP discovery (SPEC 1.4) runs when the pods are ready, for every new spec and after
 // every unready spell (the server may have changed with its pods), beside the reconcile
 // (background_checks.hpp says why). The condition: the last outcome, else the live one.
-std::optional<condition> discovery(shared& s, const informer::cached_object& obj,
-                                   const json::object& tool, bool ready, const std::string& key) {
+std::optional<condition> discovery(shared& s, const informer::cached_object& obj, const json::object& tool, bool ready,
+                                   const std::string& key) {
   auto& checks = *s.tool_discovery;
   const auto url = resources::expand_tool_url(s.opts.mcp_discovery_url_template, tool);
   const auto fingerprint = url + " generation " + std::to_string(obj.generation());
-  if (!ready) checks.invalidate(key);
-  else if (checks.due(key, fingerprint)) checks.start(key, fingerprint, discover_tools_check(s.ex, url, s.opts.mcp_discovery_timeout));
+  if (!ready)
+    checks.invalidate(key);
+  else if (checks.due(key, fingerprint))
+    checks.start(key, fingerprint, discover_tools_check(s.ex, url, s.opts.mcp_discovery_timeout));
   if (auto* last = checks.last(key)) return tools_discovered_condition(*last);
   return live_condition(obj, "ToolsDiscovered");
 }
@@ -101,7 +103,7 @@ reconcile_result reconcile_tool(std::shared_ptr<shared> sp, std::string key) {
     if (auto found = discovery(s, *obj, tool, ready, key)) extra.push_back(std::move(*found));
   } else {
     s.tool_discovery->forget(key);
-    tools.reset();  // sidecar/builtin: nobody lists them
+    if (!service) tools.reset();  // sidecar/builtin: nobody lists them
   }
   if (auto* last = s.tool_discovery->last(key); last && last->ok) tools = last->data;
   record_phase_change(s, *obj, phase, {}, false);
