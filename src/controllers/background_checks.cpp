@@ -7,7 +7,9 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <map>
+#include <set>
 #include <variant>
 
 namespace langop::controllers {
@@ -27,12 +29,20 @@ struct entry {
 }  // namespace
 
 struct background_checks::state {
-  state(net::any_io_executor e, check_timing t, outcome_fn f)
-      : ex(e), timing(t), on_outcome(std::move(f)), stop_timer(e, net::steady_timer::time_point::max()) {}
+  state(net::any_io_executor e, check_timing t, outcome_fn f, wake_fn w)
+      : ex(e),
+        timing(t),
+        on_outcome(std::move(f)),
+        wake(std::move(w)),
+        stop_timer(e, net::steady_timer::time_point::max()) {}
 
   net::any_io_executor ex;
   check_timing timing;
   outcome_fn on_outcome;
+  wake_fn wake;
+  std::size_t running = 0;
+  std::deque<std::string> waiting;  // keys refused a slot, oldest first (each once)
+  std::set<std::string, std::less<>> waiting_keys;
   // Never expires; stop() cancels it, which ends every check's wait and so the check.
   net::steady_timer stop_timer;
   bool stopped = false;
@@ -42,7 +52,9 @@ struct background_checks::state {
   static net::awaitable<void> run(std::shared_ptr<state> st, std::string key, std::uint64_t run_id,
                                   std::string fingerprint, check_fn fn) {
     auto r = co_await (fn() || st->stop_timer.async_wait(net::use_awaitable));
+    --st->running;
     if (st->stopped || r.index() != 0) co_return;
+    st->wake_next();
     auto it = st->entries.find(key);
     if (it == st->entries.end() || it->second.run != run_id) co_return;  // forgotten meanwhile
     auto& e = it->second;
@@ -58,6 +70,19 @@ struct background_checks::state {
     if (st->on_outcome) st->on_outcome(key, copy, changed);
   }
 
+  // A slot is free: the oldest waiting key that still wants one is re-enqueued.
+  void wake_next() {
+    while (!waiting.empty()) {
+      auto key = std::move(waiting.front());
+      waiting.pop_front();
+      waiting_keys.erase(key);
+      if (entries.count(key) && wake) {
+        wake(key);
+        return;
+      }
+    }
+  }
+
   static std::chrono::nanoseconds backoff_of(const check_timing& t, std::uint32_t failures) {
     auto d = std::chrono::nanoseconds(t.retry_base);
     for (std::uint32_t i = 1; i < failures && d < t.retry_max; ++i) d *= 2;
@@ -65,8 +90,9 @@ struct background_checks::state {
   }
 };
 
-background_checks::background_checks(net::any_io_executor ex, check_timing timing, outcome_fn on_outcome)
-    : st_(std::make_shared<state>(ex, timing, std::move(on_outcome))) {}
+background_checks::background_checks(net::any_io_executor ex, check_timing timing, outcome_fn on_outcome,
+                                     wake_fn wake)
+    : st_(std::make_shared<state>(ex, timing, std::move(on_outcome), std::move(wake))) {}
 
 background_checks::~background_checks() { stop(); }
 
@@ -103,6 +129,11 @@ void background_checks::start(const std::string& key, std::string fingerprint, c
   if (st_->stopped) return;
   auto& e = st_->entries[key];
   if (e.in_flight) return;
+  if (st_->running >= std::max<std::size_t>(st_->timing.max_in_flight, 1)) {
+    if (st_->waiting_keys.insert(key).second) st_->waiting.push_back(key);
+    return;
+  }
+  ++st_->running;
   e.in_flight = true;
   e.stale = false;
   e.run = ++st_->runs;
@@ -131,6 +162,9 @@ void background_checks::stop() {
   if (st_->stopped) return;
   st_->stopped = true;
   st_->on_outcome = nullptr;
+  st_->wake = nullptr;
+  st_->waiting.clear();
+  st_->waiting_keys.clear();
   st_->stop_timer.cancel();
 }
 

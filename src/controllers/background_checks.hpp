@@ -38,6 +38,10 @@ struct check_timing {
   check_timing() = default;
   std::chrono::milliseconds retry_base{5000};  // after the 1st failure; doubled per failure
   std::chrono::milliseconds retry_max{300000};
+  // Checks running at once: a start-up with thousands of objects must not open thousands
+  // of sockets at once (the file descriptor limit). Keys over the cap wait in FIFO order
+  // and are woken (re-enqueued) as checks finish.
+  std::size_t max_in_flight = 32;
 };
 
 class background_checks final {
@@ -49,7 +53,10 @@ class background_checks final {
   // to come back.
   using outcome_fn = std::function<void(const std::string& key, const check_outcome& o, bool changed)>;
 
-  background_checks(boost::asio::any_io_executor ex, check_timing timing, outcome_fn on_outcome);
+  // `wake(key)`: a key that waited for a free slot may start now (re-enqueue it).
+  using wake_fn = std::function<void(const std::string& key)>;
+
+  background_checks(boost::asio::any_io_executor ex, check_timing timing, outcome_fn on_outcome, wake_fn wake);
   ~background_checks();
   background_checks(const background_checks&) = delete;
   background_checks& operator=(const background_checks&) = delete;
@@ -63,7 +70,8 @@ class background_checks final {
   // How long until due() turns true by time alone (a retry or a refresh); 0 when nothing
   // is scheduled (in flight, never ran, or only a change can make it due).
   [[nodiscard]] std::chrono::nanoseconds due_in(const std::string& key, std::chrono::nanoseconds refresh = {}) const;
-  // Runs `fn` for `key` (unless one is in flight or stop() was called).
+  // Runs `fn` for `key` (unless one is in flight or stop() was called); with every slot
+  // taken, `key` waits to be woken instead (and due() stays true).
   void start(const std::string& key, std::string fingerprint, check_fn fn);
   // The next due() is true whatever the fingerprint (e.g. a tool's pods became unready:
   // discover again once they are ready). The last outcome stays readable.

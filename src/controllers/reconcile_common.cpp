@@ -64,6 +64,7 @@ std::unique_ptr<background_checks> make_checks(shared& s, runtime::controller& c
   check_timing t;
   t.retry_base = s.opts.check_retry_base;
   t.retry_max = s.opts.check_retry_max;
+  t.max_in_flight = s.opts.checks_in_flight;
   // Weak: the checks belong to `s` (a strong capture would be a cycle).
   std::weak_ptr<shared> weak = s.weak_from_this();
   auto on_outcome = [weak, &c, &primary, ok_reason = std::move(ok_reason), failed_reason = std::move(failed_reason)](
@@ -82,7 +83,8 @@ std::unique_ptr<background_checks> make_checks(shared& s, runtime::controller& c
     }
     c.enqueue(key);
   };
-  return std::make_unique<background_checks>(s.ex, t, std::move(on_outcome));
+  auto wake = [&c](const std::string& key) { c.enqueue(key); };
+  return std::make_unique<background_checks>(s.ex, t, std::move(on_outcome), std::move(wake));
 }
 
 std::optional<condition> live_condition(const informer::cached_object& obj, std::string_view type) {

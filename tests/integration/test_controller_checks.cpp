@@ -51,6 +51,7 @@ TEST_CASE("controllers: MCP tools are discovered when ready, again on a spec cha
     o.mcp_discovery_url_template = "http://127.0.0.1:{port}{path}";
     o.mcp_discovery_timeout = 20s;  // the silent server below must not be what unblocks the others
     o.concurrency = 1;              // one tool worker: a discovery holding it would stall every tool
+    o.checks_in_flight = 2;         // the silent server holds one slot: the others take turns
   });
   auto& c = f.cluster;
   auto& op = f.op;
@@ -78,8 +79,12 @@ TEST_CASE("controllers: MCP tools are discovered when ready, again on a spec cha
   kubectl_ok(c, {"apply", "-f", "-"}, tool_yaml("silent", port_of(server_silent.url())));
   REQUIRE(op.side.run_until([&] { return phase(c, "languagetools", "tools", "silent") == "Running"; }, 20s));
 
-  kubectl_ok(c, {"apply", "-f", "-"}, tool_yaml("search", port_of(server_a.url())));
+  // Two at once, one free slot: one waits for the other and is woken when it finishes.
+  kubectl_ok(c, {"apply", "-f", "-"},
+             tool_yaml("search", port_of(server_a.url())) + "---\n" + tool_yaml("broken", port_of(server_broken.url())));
   REQUIRE(op.side.run_until([&] { return tool_names(c, "search").size() == 3; }, 10s));
+  REQUIRE(op.side.run_until(
+      [&] { return condition_status(c, "languagetools", "tools", "broken", "ToolsDiscovered") == "False"; }, 10s));
   CHECK(phase(c, "languagetools", "tools", "search") == "Running");
   CHECK(condition_status(c, "languagetools", "tools", "search", "ToolsDiscovered") == "True");
   const auto search = json::serialize(get_langop(c, "languagetools", "tools", "search"));
@@ -93,10 +98,7 @@ TEST_CASE("controllers: MCP tools are discovered when ready, again on a spec cha
                  R"({"spec":{"port":)" + port_of(server_b.url()) + "}}"});
   REQUIRE(op.side.run_until([&] { return tool_names(c, "search") == std::vector<std::string>{"alpha", "beta"}; }, 10s));
 
-  // A failing server: the tool still runs; the condition and a Warning event say why.
-  kubectl_ok(c, {"apply", "-f", "-"}, tool_yaml("broken", port_of(server_broken.url())));
-  REQUIRE(op.side.run_until(
-      [&] { return condition_status(c, "languagetools", "tools", "broken", "ToolsDiscovered") == "False"; }, 10s));
+  // The failing server: the tool still runs; the condition and a Warning event say why.
   CHECK(condition_reason(c, "languagetools", "tools", "broken", "ToolsDiscovered") == "HTTPError");
   CHECK(phase(c, "languagetools", "tools", "broken") == "Running");
   CHECK(tool_names(c, "broken").empty());
@@ -106,6 +108,39 @@ TEST_CASE("controllers: MCP tools are discovered when ready, again on a spec cha
   CHECK(contains(op.log->text, "background check failed"));
   // ... and the other tools are unaffected.
   CHECK(tool_names(c, "search") == std::vector<std::string>{"alpha", "beta"});
+}
+
+TEST_CASE("controllers: a silent MCP server times out; discoveries over the cap wait their turn",
+          "[controllers][discovery]") {
+  operator_fixture f(std::chrono::seconds(30), [](controllers::controllers_options& o) {
+    o.mcp_discovery_url_template = "http://127.0.0.1:{port}{path}";
+    o.mcp_discovery_timeout = 2s;
+    o.checks_in_flight = 1;
+  });
+  auto& c = f.cluster;
+  auto& op = f.op;
+  fake_mcp_options silent;
+  silent.fault = mcp_fault::never_answer;
+  silent.fault_method = "initialize";
+  fake_mcp_server server_silent(op.side.ioc.get_executor(), silent);
+  fake_mcp_options good;
+  good.tools = sample_mcp_tools(2);
+  fake_mcp_server server_good(op.side.ioc.get_executor(), good);
+
+  REQUIRE(op.side.start());
+  kubectl_ok(c, {"create", "namespace", "tools"});
+  kubectl_ok(c, {"apply", "-f", "-"}, tool_yaml("silent", port_of(server_silent.url())));
+  REQUIRE(op.side.run_until([&] { return phase(c, "languagetools", "tools", "silent") == "Running"; }, 20s));
+  kubectl_ok(c, {"apply", "-f", "-"}, tool_yaml("late", port_of(server_good.url())));
+  // Its reconcile is not held up (Running) while its discovery waits for the only slot.
+  REQUIRE(op.side.run_until([&] { return phase(c, "languagetools", "tools", "late") == "Running"; }, 20s));
+  // Read in this order: while the silent check still holds the slot, "late" has no tools.
+  const auto late_tools = tool_names(c, "late");
+  if (condition_of(c, "languagetools", "tools", "silent", "ToolsDiscovered").empty()) CHECK(late_tools.empty());
+  REQUIRE(op.side.run_until([&] { return tool_names(c, "late").size() == 2; }, 10s));
+  REQUIRE(op.side.run_until(
+      [&] { return condition_reason(c, "languagetools", "tools", "silent", "ToolsDiscovered") == "Timeout"; }, 10s));
+  CHECK(condition_status(c, "languagetools", "tools", "silent", "ToolsDiscovered") == "False");
 }
 
 TEST_CASE("controllers: live key validation sets KeyValid, degrades on a refused key, recovers, never shows the key",

@@ -41,6 +41,8 @@ struct controllers_options {
   // base, 2*base, ... up to max.
   std::chrono::milliseconds check_retry_base{5000};
   std::chrono::milliseconds check_retry_max{300000};
+  // Discoveries (and, separately, key validations) running at once; more wait their turn.
+  std::size_t checks_in_flight = 32;
 };
 
 class operator_controllers final {
