@@ -108,6 +108,14 @@ TEST_CASE("controllers: MCP tools are discovered when ready, again on a spec cha
   CHECK(contains(op.log->text, "background check failed"));
   // ... and the other tools are unaffected.
   CHECK(tool_names(c, "search") == std::vector<std::string>{"alpha", "beta"});
+
+  // A discovered tool whose server starts failing keeps its last tools.
+  kubectl_ok(c, {"patch", "ltool", "search", "-n", "tools", "--type=merge", "-p",
+                 R"({"spec":{"port":)" + port_of(server_broken.url()) + "}}"});
+  REQUIRE(op.side.run_until(
+      [&] { return condition_status(c, "languagetools", "tools", "search", "ToolsDiscovered") == "False"; }, 10s));
+  CHECK(tool_names(c, "search") == std::vector<std::string>{"alpha", "beta"});
+  CHECK(phase(c, "languagetools", "tools", "search") == "Running");
 }
 
 TEST_CASE("controllers: a silent MCP server times out; discoveries over the cap wait their turn",
