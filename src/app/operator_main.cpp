@@ -52,6 +52,7 @@ struct operator_flags {
   long long synthesis_concurrency = 4;
   long long synthesis_max_attempts = 3;
   std::chrono::milliseconds synthesis_timeout{120000};
+  std::string mcp_discovery_url_template = "http://{name}.{namespace}.svc.cluster.local:{port}{path}";
 };
 
 void define(langop::flag_set& f, operator_flags& o) {
@@ -92,6 +93,9 @@ void define(langop::flag_set& f, operator_flags& o) {
   f.add_int("synthesis-concurrency", &o.synthesis_concurrency, "synthesis LLM calls in flight at once");
   f.add_int("synthesis-max-attempts", &o.synthesis_max_attempts, "answers asked for per synthesis (invalid code is retried)");
   f.add_duration("synthesis-timeout", &o.synthesis_timeout, "deadline of one synthesis LLM call, its retries included");
+  f.add_string("mcp-discovery-url-template", &o.mcp_discovery_url_template,
+               "where MCP tool discovery reaches a service-mode LanguageTool; {name}, {namespace}, {port} and {path} "
+               "are the tool's (an aid for running outside the cluster and for tests; \"\" turns discovery off)");
 }
 
 // The synthesis settings, the key read from its file or SYNTHESIS_API_KEY. An error names
@@ -211,6 +215,7 @@ int main(int argc, char** argv) {
   co.dns_min_refresh = std::chrono::duration_cast<std::chrono::seconds>(o.dns_min_refresh);
   co.dns_servers = comma_separated(o.dns_servers);
   co.synthesis = std::move(*synthesis);
+  co.mcp_discovery_url_template = o.mcp_discovery_url_template;
   controllers::operator_controllers reconcilers(ioc.get_executor(), mgr, co, logger);
 
   logger.info("langop-operator starting", {{"apiServer", cfg->source}, {"identity", mo.leader.config.identity}});

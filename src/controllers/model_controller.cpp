@@ -5,6 +5,8 @@
 #include "langop/controllers/kinds.hpp"
 #include "langop/resources/egress.hpp"
 #include "langop/resources/model.hpp"
+#include "key_validation.hpp"
+#include "langop/core/time.hpp"
 #include "reconcile_common.hpp"
 
 #include <set>
@@ -79,11 +81,49 @@ std::optional<std::string> missing_secret(const shared& s, const informer::cache
   return std::nullopt;
 }
 
+// spec.validation.interval when spec.validation.live is true.
+std::optional<std::chrono::nanoseconds> live_validation_interval(const informer::cached_object& model) {
+  auto v = model["spec"].find("validation");
+  if (!v.find("live").as_bool()) return std::nullopt;
+  auto interval = parse_duration(v.find("interval").as_string("1h"));
+  return interval && interval->count() > 0 ? *interval : std::chrono::hours(1);
+}
+
+// Live key validation (SPEC 1.3), beside the reconcile (background_checks.hpp says why):
+// for every new spec or Secret version, then every `interval`; transient failures retried
+// with backoff. Returns the KeyValid condition (the last outcome, else the live one) and
+// sets `again` to when to look again (0: when something changes).
+std::optional<condition> key_check(shared& s, const informer::cached_object& obj, const std::string& key,
+                                   std::chrono::nanoseconds interval, std::chrono::nanoseconds& again) {
+  auto& checks = *s.key_validation;
+  auto ref = obj["spec"].find("apiKeySecretRef");
+  key_source src(std::string(obj.ns()), std::string(ref.find("name").as_string()),
+                 std::string(ref.find("key").as_string("api-key")));
+  std::string fingerprint = "generation " + std::to_string(obj.generation());
+  if (auto sec = s.secrets->store().get(obj.ns(), src.name); sec && !src.name.empty())
+    fingerprint += " secret " + std::string(sec->resource_version());
+  if (checks.due(key, fingerprint, interval)) {
+    llm::model_config cfg;
+    cfg.provider = obj["spec"].find("provider").as_string();
+    cfg.model = obj["spec"].find("model").as_string(obj["spec"].find("modelName").as_string());
+    cfg.endpoint = obj["spec"].find("endpoint").as_string();
+    checks.start(key, fingerprint, validate_key_check(s.ex, s.client, std::move(src), std::move(cfg),
+                                                      s.opts.key_validation_timeout));
+  }
+  again = checks.due_in(key, interval);
+  auto* last = checks.last(key);
+  if (last) return key_valid_condition(*last);
+  return live_condition(obj, "KeyValid");
+}
+
 reconcile_result reconcile_model(std::shared_ptr<shared> sp, std::string key) {
   shared& s = *sp;
   auto [ns, name] = split_key(key);
   auto obj = s.models->store().get(ns, name);
-  if (!obj || obj->deleting()) co_return runtime::action::done();
+  if (!obj || obj->deleting()) {
+    s.key_validation->forget(key);
+    co_return runtime::action::done();
+  }
 
   // LanguageModel has no Pending phase (CRD enum): a model waiting for its Secret, key,
   // fallback or cluster is "Configuring", with the reason in the Ready condition.
@@ -113,17 +153,32 @@ reconcile_result reconcile_model(std::shared_ptr<shared> sp, std::string key) {
   fields["endpoint"] = resources::model_endpoint_url(model);
   fields["readyReplicas"] = ready;
   const bool up = ready >= want;
-  const std::string phase = up ? "Ready" : "Configuring";
-  const std::string message = up ? "Gateway ready at " + resources::model_endpoint_url(model)
-                                 : "Waiting for the gateway: " + std::to_string(ready) + "/" + std::to_string(want) +
-                                       " replicas ready";
   std::vector<condition> extra;
+  std::chrono::nanoseconds again = dns.refresh;
+  std::optional<condition> key_valid;
+  if (auto interval = live_validation_interval(*obj)) {
+    std::chrono::nanoseconds next{0};
+    key_valid = key_check(s, *obj, key, *interval, next);
+    if (next.count() > 0 && (again.count() == 0 || next < again)) again = next;
+  } else {
+    s.key_validation->forget(key);
+  }
+  // A gateway whose key the provider refuses (or cannot be asked about) serves nothing
+  // useful: Degraded, with the key check's reason (CRD phase description).
+  const bool key_failed = key_valid && !key_valid->status;
+  const std::string phase = !up ? "Configuring" : key_failed ? "Degraded" : "Ready";
+  const std::string endpoint_url = resources::model_endpoint_url(model);
+  std::string message = !up ? "Waiting for the gateway: " + std::to_string(ready) + "/" + std::to_string(want) +
+                                  " replicas ready"
+                            : "Gateway ready at " + endpoint_url;
+  if (up && key_failed) message += ", but the API key check failed: " + key_valid->message;
+  const std::string reason = !up ? "GatewayStarting" : key_failed ? "KeyInvalid" : "GatewayReady";
+  if (key_valid) extra.push_back(std::move(*key_valid));
   if (auto egress = egress_condition(dns)) extra.push_back(std::move(*egress));
-  record_phase_change(s, *obj, phase, {}, false);
-  auto status = status_for(*obj, phase, up, up ? "GatewayReady" : "GatewayStarting", message, std::move(extra),
-                           std::move(fields));
+  record_phase_change(s, *obj, phase, {}, phase == "Degraded");
+  auto status = status_for(*obj, phase, up && !key_failed, reason, message, std::move(extra), std::move(fields));
   if (auto w = co_await write_status(s.client, kinds::model, *obj, std::move(status)); !w) co_return w.error();
-  if (dns.refresh.count() > 0) co_return runtime::action::requeue_after(dns.refresh);
+  if (again.count() > 0) co_return runtime::action::requeue_after(again);
   co_return runtime::action::done();
 }
 
@@ -131,6 +186,7 @@ reconcile_result reconcile_model(std::shared_ptr<shared> sp, std::string key) {
 
 void setup_model(shared& s) {
   auto& c = add_kind_controller(s, "languagemodel", *s.models, reconcile_model);
+  s.key_validation = make_checks(s, c, *s.models, "KeyValid", "KeyValidationFailed");
   for (auto* inf : {s.configmaps, s.deployments, s.services, s.network_policies}) c.watch_owned(*inf, "LanguageModel");
   watch_referrers(c, *s.secrets, *s.models, index_model_secret);
   // A fallback appearing, changing or disappearing reaches the models that name it.

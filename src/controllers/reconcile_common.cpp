@@ -59,6 +59,54 @@ std::optional<std::string> cluster_mismatch(const shared& s, const informer::cac
   return std::nullopt;
 }
 
+namespace {
+bool already_reported(const informer::cached_object& obj, std::string_view type, const check_outcome& o) {
+  auto live = live_condition(obj, type);
+  return live && live->status == o.ok && live->reason == o.reason && live->message == o.message;
+}
+}  // namespace
+
+std::unique_ptr<background_checks> make_checks(shared& s, runtime::controller& c, const informer::informer& primary,
+                                               std::string condition_type, std::string failed_reason) {
+  check_timing t;
+  t.retry_base = s.opts.check_retry_base;
+  t.retry_max = s.opts.check_retry_max;
+  t.max_in_flight = s.opts.checks_in_flight;
+  // Weak: the checks belong to `s` (a strong capture would be a cycle).
+  std::weak_ptr<shared> weak = s.weak_from_this();
+  auto on_outcome = [weak, &c, &primary, type = std::move(condition_type), failed_reason = std::move(failed_reason)](
+                        const std::string& key, const check_outcome& o, bool changed) {
+    auto sp = weak.lock();
+    if (!sp) return;
+    auto [ns, name] = split_key(key);
+    auto obj = primary.store().get(ns, name);
+    // News is judged against what the status already says too: after an operator restart
+    // the first outcome repeats the object's condition, and an Event for it would be a
+    // write on a no-op resync.
+    if (obj && changed && !already_reported(*obj, type, o)) {
+      if (o.ok) {
+        sp->events.normal(target_of(*obj), type, o.message);
+      } else {
+        sp->events.warning(target_of(*obj), failed_reason, o.message);
+        sp->log.warn("background check failed",
+                     {{"controller", c.name()}, {"key", key}, {"reason", o.reason}, {"error", o.message}});
+      }
+    }
+    c.enqueue(key);
+  };
+  auto wake = [&c](const std::string& key) { c.enqueue(key); };
+  return std::make_unique<background_checks>(s.ex, t, std::move(on_outcome), std::move(wake));
+}
+
+std::optional<condition> live_condition(const informer::cached_object& obj, std::string_view type) {
+  for (auto c : obj["status"].find("conditions").elements()) {
+    if (c.find("type").as_string() != type) continue;
+    return condition{std::string(type), c.find("status").as_string() == "True",
+                     std::string(c.find("reason").as_string()), std::string(c.find("message").as_string())};
+  }
+  return std::nullopt;
+}
+
 child_kind child_kind_of(const shared& s, std::string_view kind) {
   if (kind == "ConfigMap") return {&kinds::configmaps, s.configmaps};
   if (kind == "Service") return {&kinds::services, s.services};

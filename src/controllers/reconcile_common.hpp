@@ -2,6 +2,7 @@
 // and reporting a reference problem.
 #pragma once
 
+#include "background_checks.hpp"
 #include "child_events.hpp"
 #include "setup.hpp"
 
@@ -49,6 +50,19 @@ void watch_clusters(shared& s, runtime::controller& c, const informer::informer&
                                                                              bool waiting, std::string message,
                                                                              std::string phase_error = "Error",
                                                                              std::string phase_waiting = "Pending");
+
+// Background checks of the objects of `primary` reconciled by `c`, reported in condition
+// `condition_type`: an outcome re-enqueues the object (whose reconcile asks due_in() when to
+// come back), and news (an outcome the condition does not already say: a first one, a
+// success after a failure, another failure message) is an event — reason `condition_type`,
+// or the Warning `failed_reason` — and a log line, so retries of the same failure and
+// restarts of the operator record nothing.
+[[nodiscard]] std::unique_ptr<background_checks> make_checks(shared& s, runtime::controller& c,
+                                                             const informer::informer& primary,
+                                                             std::string condition_type, std::string failed_reason);
+
+// The live condition `type` of the object, if it has one.
+[[nodiscard]] std::optional<condition> live_condition(const informer::cached_object& obj, std::string_view type);
 
 // The resource and cache for a child kind ("Deployment", "Service", ...).
 struct child_kind {

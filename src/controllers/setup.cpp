@@ -94,7 +94,7 @@ operator_controllers::operator_controllers(boost::asio::any_io_executor ex, runt
   setup_client(*s);
 }
 
-operator_controllers::~operator_controllers() = default;
+operator_controllers::~operator_controllers() { st_->s->stop_checks(); }
 
 std::uint64_t operator_controllers::events_emitted() const noexcept { return st_->s->events.emitted(); }
 

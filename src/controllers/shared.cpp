@@ -1,5 +1,6 @@
 #include "shared.hpp"
 
+#include "background_checks.hpp"
 #include "egress_dns.hpp"
 #include "langop/cjson/serialize.hpp"
 #include "langop/core/time.hpp"
@@ -22,6 +23,11 @@ shared::shared(boost::asio::any_io_executor e, runtime::manager& m, kube::client
       dns(std::make_unique<egress_dns>(e, opts)) {}
 
 shared::~shared() = default;
+
+void shared::stop_checks() {
+  if (tool_discovery) tool_discovery->stop();
+  if (key_validation) key_validation->stop();
+}
 
 std::pair<std::string, std::string> split_key(std::string_view key) {
   auto slash = key.find('/');

@@ -32,6 +32,7 @@ class service;
 namespace langop::controllers {
 
 class egress_dns;
+class background_checks;
 
 struct shared : std::enable_shared_from_this<shared> {
   boost::asio::any_io_executor ex;
@@ -42,6 +43,9 @@ struct shared : std::enable_shared_from_this<shared> {
   event_recorder events;
   std::unique_ptr<egress_dns> dns;
   std::unique_ptr<synthesis::service> synth;  // null: synthesis disabled (SPEC 1.9)
+  // Calls to tool servers and LLM providers, beside the reconciles (set up by their kinds).
+  std::unique_ptr<background_checks> tool_discovery;
+  std::unique_ptr<background_checks> key_validation;
 
   // langop kinds
   informer::informer* clusters = nullptr;
@@ -69,6 +73,8 @@ struct shared : std::enable_shared_from_this<shared> {
   shared(boost::asio::any_io_executor e, runtime::manager& m, kube::client& c, controllers_options o,
          log::logger l);
   ~shared();
+  // Cancels the background checks in flight (the operator is going away).
+  void stop_checks();
 };
 
 using reconcile_result = boost::asio::awaitable<result<runtime::action>>;

@@ -7,20 +7,13 @@
 #include "langop/resources/egress.hpp"
 #include "langop/resources/tool.hpp"
 #include "reconcile_common.hpp"
+#include "tool_discovery.hpp"
 
 namespace langop::controllers {
 
 namespace net = boost::asio;
 
 namespace {
-
-std::string_view mode_name(resources::tool_mode m) {
-  switch (m) {
-    case resources::tool_mode::sidecar: return "sidecar";
-    case resources::tool_mode::builtin: return "builtin";
-    default: return "service";
-  }
-}
 
 // Service-mode children that a switch to sidecar/builtin, or a removed spec section,
 // leaves behind.
@@ -42,11 +35,30 @@ net::awaitable<result<void>> prune_service_children(shared& s, const informer::c
   co_return result<void>{};
 }
 
+// MCP discovery (SPEC 1.4) runs when the pods are ready, for every new spec and after
+// every unready spell (the server may have changed with its pods), beside the reconcile
+// (background_checks.hpp says why). The condition: the last outcome, else the live one.
+std::optional<condition> discovery(shared& s, const informer::cached_object& obj, const json::object& tool, bool ready,
+                                   const std::string& key) {
+  auto& checks = *s.tool_discovery;
+  const auto url = resources::expand_tool_url(s.opts.mcp_discovery_url_template, tool);
+  const auto fingerprint = url + " generation " + std::to_string(obj.generation());
+  if (!ready)
+    checks.invalidate(key);
+  else if (checks.due(key, fingerprint))
+    checks.start(key, fingerprint, discover_tools_check(s.ex, url, s.opts.mcp_discovery_timeout));
+  if (auto* last = checks.last(key)) return tools_discovered_condition(*last);
+  return live_condition(obj, "ToolsDiscovered");
+}
+
 reconcile_result reconcile_tool(std::shared_ptr<shared> sp, std::string key) {
   shared& s = *sp;
   auto [ns, name] = split_key(key);
   auto obj = s.tools->store().get(ns, name);
-  if (!obj || obj->deleting()) co_return runtime::action::done();
+  if (!obj || obj->deleting()) {
+    s.tool_discovery->forget(key);
+    co_return runtime::action::done();
+  }
 
   const auto tool = to_object(*obj);
   const auto mode = resources::tool_mode_of(tool);
@@ -61,7 +73,8 @@ reconcile_result reconcile_tool(std::shared_ptr<shared> sp, std::string key) {
   if (auto w = co_await prune_service_children(s, *obj, tool, service); !w) co_return w.error();
 
   json::object fields;
-  fields["deploymentMode"] = mode_name(mode);
+  // The CRD's deploymentMode is service or sidecar: a builtin tool has none.
+  if (mode != resources::tool_mode::builtin) fields["deploymentMode"] = service ? "service" : "sidecar";
   auto endpoint = resources::tool_endpoint_url(tool);
   if (!endpoint.empty()) fields["endpoint"] = endpoint;
   std::string phase = "Running", reason = "Accepted", message;
@@ -83,12 +96,25 @@ reconcile_result reconcile_tool(std::shared_ptr<shared> sp, std::string key) {
   }
   std::vector<condition> extra;
   if (auto egress = egress_condition(dns)) extra.push_back(std::move(*egress));
+  // Tools discovered earlier (status.tools) are kept until a discovery succeeds again.
+  std::optional<json::value> tools;
+  if (auto live = (*obj)["status"].find("tools"); live.exists()) tools = cjson::to_json(live);
+  if (service && !s.opts.mcp_discovery_url_template.empty()) {
+    if (auto found = discovery(s, *obj, tool, ready, key)) extra.push_back(std::move(*found));
+  } else {
+    s.tool_discovery->forget(key);
+    if (!service) tools.reset();  // sidecar/builtin: nobody lists them
+  }
+  if (auto* last = s.tool_discovery->last(key); last && last->ok) tools = last->data;
   record_phase_change(s, *obj, phase, {}, false);
   auto status = status_for(*obj, phase, ready, reason, message, std::move(extra), std::move(fields));
-  // Tools discovered earlier (status.tools) are kept until discovery runs again.
-  if (auto tools = (*obj)["status"].find("tools"); tools.exists()) status["tools"] = cjson::to_json(tools);
+  if (tools) status["tools"] = std::move(*tools);
   if (auto w = co_await write_status(s.client, kinds::tool, *obj, std::move(status)); !w) co_return w.error();
-  if (dns.refresh.count() > 0) co_return runtime::action::requeue_after(dns.refresh);
+  // The earlier of the egress refresh and a discovery retry.
+  std::chrono::nanoseconds again = dns.refresh;
+  if (auto retry = s.tool_discovery->due_in(key); retry.count() > 0 && (again.count() == 0 || retry < again))
+    again = retry;
+  if (again.count() > 0) co_return runtime::action::requeue_after(again);
   co_return runtime::action::done();
 }
 
@@ -96,6 +122,7 @@ reconcile_result reconcile_tool(std::shared_ptr<shared> sp, std::string key) {
 
 void setup_tool(shared& s) {
   auto& c = add_kind_controller(s, "languagetool", *s.tools, reconcile_tool);
+  s.tool_discovery = make_checks(s, c, *s.tools, "ToolsDiscovered", "ToolDiscoveryFailed");
   for (auto* inf : {s.configmaps, s.deployments, s.services, s.hpas, s.pdbs, s.network_policies})
     c.watch_owned(*inf, "LanguageTool");
 }

@@ -39,6 +39,25 @@ kube::patch_options apply_options() {
   return o;
 }
 
+// A Deployment switching its strategy type. To Recreate: the API server defaulted
+// strategy.rollingUpdate while the type was RollingUpdate, nobody owns it, so an apply
+// leaves it in place and the API server refuses the object ("may not be specified when
+// strategy type is 'Recreate'"). Back to RollingUpdate (no strategy in the desired
+// object): an apply that stops naming the type leaves Recreate in place. One merge patch
+// sets the type (and drops rollingUpdate for Recreate); the API server defaults the rest.
+std::optional<json::object> strategy_patch(const kube::resource& r, const informer::cached_object* live,
+                                           const json::object& desired) {
+  if (!live || r.kind != "Deployment") return std::nullopt;
+  const auto* type = jsonu::find(desired, {"spec", "strategy", "type"});
+  const std::string want = type && type->is_string() ? std::string(type->get_string()) : "RollingUpdate";
+  const auto live_strategy = live->root().at_path({"spec", "strategy"});
+  const bool stray_rolling_update = want == "Recreate" && live_strategy.find("rollingUpdate").exists();
+  if (live_strategy.find("type").as_string("RollingUpdate") == want && !stray_rolling_update) return std::nullopt;
+  json::object strategy{{"type", want}};
+  if (want == "Recreate") strategy["rollingUpdate"] = nullptr;
+  return json::object{{"spec", json::object{{"strategy", std::move(strategy)}}}};
+}
+
 }  // namespace
 
 net::awaitable<result<child_write>> ensure_child(kube::client& client, const kube::resource& r,
@@ -48,6 +67,13 @@ net::awaitable<result<child_write>> ensure_child(kube::client& client, const kub
   const auto live = cache.get(meta(desired, "namespace"), meta(desired, "name"));
   if (live && (live->deleting() || child_up_to_date(*live, desired, hash))) co_return child_write::unchanged;
   jsonu::ensure_object(desired, {"metadata", "annotations"})[applied_hash_annotation] = hash;
+  if (auto patch = strategy_patch(r, live.get(), desired)) {
+    kube::patch_options o;
+    o.field_manager = std::string(resources::field_manager);
+    auto patched = co_await client.patch(r, meta(desired, "namespace"), meta(desired, "name"), kube::patch_type::merge,
+                                         json::value(std::move(*patch)), o);
+    if (!patched) co_return patched.error();
+  }
   auto written = co_await client.apply(r, desired, apply_options());
   if (!written) co_return written.error();
   co_return live ? child_write::updated : child_write::created;

@@ -48,12 +48,32 @@ tool_mode tool_mode_of(const json::object& tool) {
   return spec_string(tool, {"deploymentMode"}, "service") == "sidecar" ? tool_mode::sidecar : tool_mode::service;
 }
 
-std::string tool_endpoint_url(const json::object& tool) {
+std::string expand_tool_url(std::string_view url_template, const json::object& tool) {
   const owner o = owner_of(tool);
-  const std::string tail = ":" + std::to_string(tool_port(tool)) + spec_string(tool, {"path"}, "/mcp");
+  const std::pair<std::string_view, std::string> vars[] = {{"{name}", o.name},
+                                                           {"{namespace}", o.ns},
+                                                           {"{port}", std::to_string(tool_port(tool))},
+                                                           {"{path}", spec_string(tool, {"path"}, "/mcp")}};
+  std::string out;
+  for (std::size_t i = 0; i < url_template.size();) {
+    bool replaced = false;
+    for (const auto& [var, value] : vars) {
+      if (url_template.substr(i, var.size()) == var) {
+        out += value;
+        i += var.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += url_template[i++];
+  }
+  return out;
+}
+
+std::string tool_endpoint_url(const json::object& tool) {
   switch (tool_mode_of(tool)) {
-    case tool_mode::service: return "http://" + o.name + "." + o.ns + ".svc.cluster.local" + tail;
-    case tool_mode::sidecar: return "http://localhost" + tail;
+    case tool_mode::service: return expand_tool_url(tool_service_url_template, tool);
+    case tool_mode::sidecar: return expand_tool_url("http://localhost:{port}{path}", tool);
     case tool_mode::builtin: break;
   }
   return {};

@@ -3,13 +3,8 @@
 // thread and a scripted DNS server for egress names. Checks convergence, the children and
 // their wiring, zero writes once converged and across a restart, references that appear
 // late, and bad input reported in status.
-#include "support/api_calls.hpp"
-#include "support/dns_server.hpp"
+#include "support/controller_fixture.hpp"
 #include "support/kubectl.hpp"
-#include "support/operator_side.hpp"
-
-#include "langop/controllers/controllers.hpp"
-#include "langop/core/json.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
@@ -23,56 +18,6 @@ using namespace langop::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string source_path(const std::string& relative) { return std::string(LANGOP_SOURCE_DIR) + "/" + relative; }
-
-void kubectl_ok(const local_cluster& c, const std::vector<std::string>& args, const std::string& in = {}) {
-  auto r = kubectl(c, args, in);
-  INFO("kubectl stdout: " << r.out << "\nstderr: " << r.err);
-  REQUIRE_FALSE(r.timed_out);
-  REQUIRE(r.exit_code == 0);
-}
-
-json::value get(local_cluster& c, const std::string& path) {
-  return c.run([&](localapi::apiserver& api, localapi::server&) { return json::value(body_of(call(api, "GET", path))); });
-}
-
-json::value get_langop(local_cluster& c, const std::string& plural, const std::string& ns, const std::string& name) {
-  return get(c, "/apis/langop.io/v1alpha1/" + (ns.empty() ? "" : "namespaces/" + ns + "/") + plural + "/" + name);
-}
-
-std::string phase(local_cluster& c, const std::string& plural, const std::string& ns, const std::string& name) {
-  return std::string(jsonu::get_string(get_langop(c, plural, ns, name), {"status", "phase"}));
-}
-
-std::uint64_t writes(local_cluster& c) {
-  return c.run([](localapi::apiserver& api, localapi::server&) { return api.stats().writes; });
-}
-
-runtime::manager_options quiet_manager() {
-  runtime::manager_options m;
-  m.metrics_bind_address = "0";
-  m.health_bind_address = "0";
-  return m;
-}
-
-// One operator process, in the test: manager + controllers, egress DNS from `dns`.
-struct running_operator {
-  explicit running_operator(local_cluster& c, std::chrono::seconds dns_min_refresh = std::chrono::seconds(30))
-      : side(c, quiet_manager()), dns(side.ioc) {
-    dns.set("export.arxiv.org", {{"192.0.2.10", 60}});
-    dns.set("api.github.com", {{"192.0.2.20", 60}}, {{"2001:db8::20", 60}});
-    controllers::controllers_options o;
-    o.dns_servers = {dns.address()};
-    o.dns_timeout = std::chrono::seconds(2);
-    o.dns_min_refresh = dns_min_refresh;
-    reconcilers = std::make_unique<controllers::operator_controllers>(
-        side.ioc.get_executor(), *side.manager, o, log::logger(getenv("LANGOP_TEST_LOG") ? log::level::debug : log::level::error, log::format::text));
-  }
-  operator_side side;
-  dns_server dns;
-  std::unique_ptr<controllers::operator_controllers> reconcilers;
-};
 
 struct expected_phase {
   std::string plural, ns, name, phase;
@@ -96,30 +41,6 @@ void show_phases(local_cluster& c) {
                   << jsonu::get_string(o, {"status", "message"}));
   }
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-local_cluster_options simulated() {
-  local_cluster_options o;
-  o.simulate_workloads = true;
-  return o;
-}
-
-void install_crds(local_cluster& c) {
-  kubectl_ok(c, {"apply", "-f", source_path("crds")});
-  kubectl_ok(c, {"wait", "--for=condition=established", "--timeout=30s", "crd/languageagents.langop.io",
-                 "crd/languageclusters.langop.io", "crd/languagemodels.langop.io", "crd/languagetools.langop.io",
-                 "crd/languagepersonas.langop.io", "crd/languageclients.langop.io"});
-}
-
-// A local API server (workloads simulated) with the CRDs, and an operator on it.
-struct operator_fixture {
-  explicit operator_fixture(std::chrono::seconds dns_min_refresh = std::chrono::seconds(30))
-      : crds_installed((install_crds(cluster), true)), op(cluster, dns_min_refresh) {}
-  local_cluster cluster{simulated()};
-  bool crds_installed;
-  running_operator op;
-};
 
 }  // namespace
 
@@ -365,4 +286,48 @@ spec:
       },
       20s));
   CHECK(phase(c, "languagemodels", "ops", "local") == "Ready");
+}
+
+TEST_CASE("controllers: enabling a ReadWriteOnce workspace switches the running Deployment to Recreate",
+          "[controllers][recreate]") {
+  operator_fixture f;
+  auto& c = f.cluster;
+  auto& op = f.op;
+  REQUIRE(op.side.start());
+  kubectl_ok(c, {"create", "namespace", "ws"});
+  kubectl_ok(c, {"apply", "-f", "-"}, R"(
+apiVersion: langop.io/v1alpha1
+kind: LanguageModel
+metadata: {name: local, namespace: ws}
+spec: {provider: ollama, model: llama3, endpoint: "http://ollama.ws.svc:11434"}
+---
+apiVersion: langop.io/v1alpha1
+kind: LanguageAgent
+metadata: {name: writer, namespace: ws}
+spec:
+  instructions: Write notes.
+  modelRefs: [{name: local}]
+)");
+  REQUIRE(op.side.run_until([&] { return phase(c, "languageagents", "ws", "writer") == "Running"; }, 30s));
+  const std::string deployment = "/apis/apps/v1/namespaces/ws/deployments/writer";
+  // The API server defaulted RollingUpdate with its rollingUpdate parameters.
+  CHECK(jsonu::find(get(c, deployment), {"spec", "strategy", "rollingUpdate"}) != nullptr);
+
+  // A ReadWriteOnce volume cannot be attached to two pods during a rolling update:
+  // Recreate, and rollingUpdate (which the API server forbids with it) must go.
+  kubectl_ok(c, {"patch", "lagent", "writer", "-n", "ws", "--type=merge", "-p",
+                 R"({"spec":{"workspace":{"enabled":true,"size":"1Gi"}}})"});
+  const bool switched = op.side.run_until(
+      [&] { return jsonu::get_string(get(c, deployment), {"spec", "strategy", "type"}) == "Recreate"; }, 20s);
+  INFO(jsonu::get_string(get_langop(c, "languageagents", "ws", "writer"), {"status", "message"}));
+  REQUIRE(switched);
+  CHECK(jsonu::find(get(c, deployment), {"spec", "strategy", "rollingUpdate"}) == nullptr);
+  CHECK(op.side.run_until([&] { return phase(c, "languageagents", "ws", "writer") == "Running"; }, 20s));
+
+  // And back: RollingUpdate again once the workspace is off.
+  kubectl_ok(c, {"patch", "lagent", "writer", "-n", "ws", "--type=merge", "-p",
+                 R"({"spec":{"workspace":{"enabled":false}}})"});
+  CHECK(op.side.run_until(
+      [&] { return jsonu::get_string(get(c, deployment), {"spec", "strategy", "type"}) == "RollingUpdate"; }, 20s));
+  CHECK(op.side.run_until([&] { return phase(c, "languageagents", "ws", "writer") == "Running"; }, 20s));
 }

@@ -338,7 +338,7 @@ std::int64_t attempts_of(local_cluster& c, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("synthesis: retries, 429, timeouts, malformed and invalid answers; SynthesisFailed after the limit",
+TEST_CASE("synthesis: retries, 429, timeouts, malformed and invalid answers, SynthesisFailed after the limit",
           "[synthesis][integration]") {
   local_cluster c(simulated());
   install_crds(c);

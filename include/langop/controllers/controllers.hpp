@@ -45,6 +45,21 @@ struct controllers_options {
   // DNS servers for egress lookups ("ip[:port]"); empty: /etc/resolv.conf.
   std::vector<std::string> dns_servers;
   synthesis_settings synthesis;
+
+  // Where MCP tool discovery (SPEC 1.4) reaches a service-mode tool: {name}, {namespace},
+  // {port} and {path} are replaced from the LanguageTool. The default is the in-cluster
+  // Service URL; an operator running outside the cluster (or a test) points it elsewhere,
+  // e.g. "http://127.0.0.1:{port}{path}". Empty: discovery is off. (Same text as
+  // resources::tool_service_url_template.)
+  std::string mcp_discovery_url_template = "http://{name}.{namespace}.svc.cluster.local:{port}{path}";
+  std::chrono::milliseconds mcp_discovery_timeout{10000};  // initialize + tools/list, whole exchange
+  std::chrono::milliseconds key_validation_timeout{15000};  // LanguageModel live validation call
+  // Failed discoveries and transient key validation failures are retried after
+  // base, 2*base, ... up to max.
+  std::chrono::milliseconds check_retry_base{5000};
+  std::chrono::milliseconds check_retry_max{300000};
+  // Discoveries (and, separately, key validations) running at once; more wait their turn.
+  std::size_t checks_in_flight = 32;
 };
 
 class operator_controllers final {

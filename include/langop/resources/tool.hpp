@@ -15,6 +15,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace langop::resources {
@@ -26,6 +27,11 @@ enum class tool_mode { service, sidecar, builtin };
 // `http://<name>.<ns>.svc.cluster.local:<port><path>`, sidecar mode
 // `http://localhost:<port><path>`; empty for builtin tools (no network endpoint).
 [[nodiscard]] std::string tool_endpoint_url(const json::object& tool);
+
+// The service-mode URL as a template: {name}, {namespace}, {port} and {path} stand for the
+// tool's values (the operator's --mcp-discovery-url-template defaults to it).
+inline constexpr std::string_view tool_service_url_template = "http://{name}.{namespace}.svc.cluster.local:{port}{path}";
+[[nodiscard]] std::string expand_tool_url(std::string_view url_template, const json::object& tool);
 
 // ConfigMap `<name>-tool`, data `tool.json`: {name, type, deploymentMode, port, path,
 // endpoint, builtin} — what a client needs to find the tool. It deliberately leaves out

@@ -99,6 +99,17 @@ TEST_CASE("tool defaults: replicas, port, path, no HPA or PDB", "[resources]") {
   CHECK_FALSE(tool_hpa(from_yaml("spec: {autoscaling: {minReplicas: 1}}")));
 }
 
+TEST_CASE("tool URL templates (MCP discovery): every placeholder, repeated, unknown ones kept", "[resources]") {
+  const auto tool = from_yaml("metadata: {name: web, namespace: team}\nspec: {image: i, port: 9090, path: /rpc}");
+  CHECK(expand_tool_url(tool_service_url_template, tool) == "http://web.team.svc.cluster.local:9090/rpc");
+  CHECK(expand_tool_url("http://127.0.0.1:{port}{path}", tool) == "http://127.0.0.1:9090/rpc");
+  CHECK(expand_tool_url("http://gw/{namespace}/{name}/{name}{path}?x={other}", tool) ==
+        "http://gw/team/web/web/rpc?x={other}");
+  CHECK(expand_tool_url("", tool).empty());
+  // Defaults: port 8080, path /mcp.
+  CHECK(expand_tool_url("{port}{path}", from_yaml("metadata: {name: t}\nspec: {image: i}")) == "8080/mcp");
+}
+
 TEST_CASE("sidecar and builtin tools get only a ConfigMap", "[resources]") {
   const auto sidecar = from_yaml(
       "kind: LanguageTool\nmetadata: {name: files, namespace: ns}\nspec: {image: i, deploymentMode: sidecar, port: 8081}");

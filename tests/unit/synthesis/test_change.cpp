@@ -132,7 +132,7 @@ TEST_CASE("synthesis: the code ConfigMap is an owned langop child with the hash 
   CHECK(jsonu::get_string(cm, {"data", "persona.txt"}) == "Be precise.");
 }
 
-TEST_CASE("synthesis: the prompt carries the brief; a retry carries the rejection", "[synthesis]") {
+TEST_CASE("synthesis: the prompt carries the brief, a retry carries the rejection", "[synthesis]") {
   auto req = code_request(brief());
   REQUIRE(req.messages.size() == 2);
   const auto& user = req.messages[1].content;
