@@ -74,8 +74,11 @@ fi
 
 # The operator, on the same kubeconfig. Egress DNS names of the samples are looked up
 # for real; without internet they stay unresolved (condition EgressResolved=False).
+# MCP discovery is off: the simulated tool pods have no MCP server behind them (with it on,
+# service tools stay Running and report ToolsDiscovered=False).
 ./build/langop-operator --kubeconfig "$KUBECONFIG" --metrics-bind-address 127.0.0.1:0 \
-  --health-probe-bind-address 127.0.0.1:0 --log-format text >"$state/operator.log" 2>&1 &
+  --health-probe-bind-address 127.0.0.1:0 --log-format text --mcp-discovery-url-template "" \
+  >"$state/operator.log" 2>&1 &
 op_pid=$!
 
 show kubectl apply -f samples/demo/00-cluster.yaml
