@@ -46,13 +46,6 @@ std::uint64_t writes(local_cluster& c) {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-runtime::manager_options quiet_manager() {
-  runtime::manager_options m;
-  m.metrics_bind_address = "0";
-  m.health_bind_address = "0";
-  return m;
-}
-
 local_cluster_options simulated() {
   local_cluster_options o;
   o.simulate_workloads = true;
@@ -75,7 +68,7 @@ controllers::controllers_options test_controller_options() {
 
 running_operator::running_operator(local_cluster& c, std::chrono::seconds dns_min_refresh,
                                    const std::function<void(controllers::controllers_options&)>& tweak)
-    : side(c, quiet_manager()), dns(side.ioc) {
+    : side(c, quiet_manager_options()), dns(side.ioc) {
   dns.set("export.arxiv.org", {{"192.0.2.10", 60}});
   dns.set("api.github.com", {{"192.0.2.20", 60}}, {{"2001:db8::20", 60}});
   auto o = test_controller_options();

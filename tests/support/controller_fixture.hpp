@@ -32,7 +32,6 @@ json::object condition_of(local_cluster& c, const std::string& plural, const std
 std::uint64_t writes(local_cluster& c);
 bool contains(const std::string& text, const std::string& part);
 
-runtime::manager_options quiet_manager();
 local_cluster_options simulated();
 void install_crds(local_cluster& c);
 
