@@ -21,9 +21,9 @@ namespace net = boost::asio;
 namespace {
 
 resources::config_hash_extra hash_extra(const shared& s, const informer::cached_object& agent,
-                                        const resources::agent_inputs& in) {
+                                        const resources::agent_inputs& in, const resources::agent_parts& parts) {
   resources::config_hash_extra extra;
-  for (const auto& name : resources::agent_pod_references(in).secrets) {
+  for (const auto& name : resources::agent_pod_references(in, parts).secrets) {
     auto sec = s.secrets->store().get(agent.ns(), name);
     extra.secret_versions[name] = sec ? std::string(sec->resource_version()) : "";
   }
@@ -86,8 +86,10 @@ json::object agent_network_policy(const agent_resolution& r, const egress_resolu
 
 net::awaitable<result<void>> apply_agent_children(shared& s, const informer::cached_object& obj,
                                                   const agent_resolution& r, const resources::agent_inputs& in, const egress_resolution& dns) {
-  const auto hash = resources::agent_config_hash(in, hash_extra(s, obj, in));
-  if (auto w = co_await apply_child(s, obj, kinds::configmaps, *s.configmaps, resources::agent_config_map(in)); !w)
+  // The pod spec and the ConfigMap are built once: the hash, the workload and the child share them.
+  auto parts = resources::agent_prebuild(in);
+  const auto hash = resources::agent_config_hash(parts, hash_extra(s, obj, in, parts));
+  if (auto w = co_await apply_child(s, obj, kinds::configmaps, *s.configmaps, std::move(parts.config_map)); !w)
     co_return w.error();
   if (auto pvc = resources::agent_workspace_pvc(in)) {
     if (auto w = co_await apply_child(s, obj, kinds::pvcs, *s.pvcs, std::move(*pvc)); !w) co_return w.error();
@@ -99,7 +101,9 @@ net::awaitable<result<void>> apply_agent_children(shared& s, const informer::cac
                                        resources::agent_deployment_name(obj.name()));
         !w)
       co_return w.error();
-    if (auto w = co_await apply_child(s, obj, kinds::cronjobs, *s.cronjobs, resources::agent_cronjob(in, hash)); !w)
+    if (auto w = co_await apply_child(s, obj, kinds::cronjobs, *s.cronjobs,
+                                      resources::agent_cronjob(in, hash, std::move(parts.pod_spec)));
+        !w)
       co_return w.error();
   } else {
     if (auto w = co_await remove_child(s, obj, kinds::cronjobs, *s.cronjobs, obj.ns(),
@@ -107,7 +111,7 @@ net::awaitable<result<void>> apply_agent_children(shared& s, const informer::cac
         !w)
       co_return w.error();
     if (auto w = co_await apply_child(s, obj, kinds::deployments, *s.deployments,
-                                      resources::agent_deployment(in, hash));
+                                      resources::agent_deployment(in, hash, std::move(parts.pod_spec)));
         !w)
       co_return w.error();
   }

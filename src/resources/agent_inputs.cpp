@@ -17,6 +17,16 @@ const json::object& agent_spec(const json::object& agent) {
   return s && s->is_object() ? s->get_object() : empty;
 }
 
+std::optional<std::int64_t> spec_int(const json::object& agent, std::string_view key) {
+  const auto* v = agent_spec(agent).if_contains(key);
+  return v ? jsonu::get_int(*v, {}) : std::nullopt;
+}
+
+std::optional<bool> spec_bool(const json::object& agent, std::string_view key) {
+  const auto* v = agent_spec(agent).if_contains(key);
+  return v ? jsonu::get_bool(*v, {}) : std::nullopt;
+}
+
 std::string_view agent_name(const json::object& agent) {
   const auto* n = jsonu::find(agent, {"metadata", "name"});
   return n && n->is_string() ? std::string_view(n->get_string()) : std::string_view{};
@@ -53,8 +63,7 @@ std::int64_t agent_timeout_seconds(const json::object& agent) {
 }
 
 std::int64_t agent_max_iterations(const json::object& agent) {
-  const json::value spec = agent_spec(agent);
-  auto n = jsonu::get_int(spec, {"maxIterations"});
+  auto n = spec_int(agent, "maxIterations");
   return n && *n > 0 ? *n : 50;
 }
 
