@@ -23,7 +23,9 @@ namespace {
 // Everything the children step reads, read before its first co_await: the agent's spec
 // (generation; its resourceVersion when the server sets no generation), the models, tools and
 // personas resolved (their resourceVersions), the DNS answers, the code ConfigMap and the
-// live children (resourceVersions, "-" when absent). Then "s:" and the Secrets the pods read
+// live children (resourceVersions, "-" when absent). The Deployment and the CronJob by what
+// the step compares instead: spec (generation) and the labels, annotations and owners, so
+// their status updates (rollouts, every Job run) do not count as changes. Then "s:" and the Secrets the pods read
 // (append_secret_versions). Equal to the fingerprint of the last successful step (a snapshot
 // taken before it ran), every child is as that step saw it after comparing or writing it:
 // nothing to build, hash or compare. Any later change to an input or a child (by anyone)
@@ -45,12 +47,20 @@ std::string children_fingerprint(const shared& s, const informer::cached_object&
     auto live = inf.store().get(agent.ns(), name);
     fp.append(kind).append(":").append(live ? live->resource_version() : "-").append(";");
   };
+  const auto workload = [&](std::string_view kind, const informer::informer& inf, const std::string& name) {
+    auto live = inf.store().get(agent.ns(), name);
+    if (!live || live->generation() <= 0) return child(kind, inf, name);
+    fp.append(kind).append(":g").append(std::to_string(live->generation())).append(live->deleting() ? "D" : "");
+    const auto meta = live->root().find("metadata");
+    for (std::string_view field : {"labels", "annotations", "ownerReferences"}) cjson::serialize_to(meta.find(field), fp);
+    fp.append(";");
+  };
   const std::string_view name = agent.name();
   child("cm", *s.configmaps, resources::agent_config_map_name(name));
   child("code", *s.configmaps, resources::agent_code_config_map_name(name));
   child("pvc", *s.pvcs, resources::agent_workspace_pvc_name(name));
-  child("deploy", *s.deployments, resources::agent_deployment_name(name));
-  child("cron", *s.cronjobs, resources::agent_cronjob_name(name));
+  workload("deploy", *s.deployments, resources::agent_deployment_name(name));
+  workload("cron", *s.cronjobs, resources::agent_cronjob_name(name));
   child("np", *s.network_policies, std::string(name) + "-egress");
   fp.append("|s:");
   return fp;

@@ -48,6 +48,17 @@ TEST_CASE("controllers: a converged agent still sees edits of its children, its 
     CHECK(op.side.run_until(
         [&] { return jsonu::get_int(get(c, k_deployment), {"spec", "replicas"}) == replicas; }, 10s));
   }
+  SECTION("a label or annotation of the Deployment changed by someone else is put back") {
+    kubectl_ok(c, {"patch", "deployment", "researcher", "-n", "demo", "--type=merge", "-p",
+                   R"({"metadata":{"labels":{"app.kubernetes.io/instance":"other"},"annotations":{"langop.io/applied-hash":"x"}}})"});
+    CHECK(op.side.run_until(
+        [&] {
+          const auto d = get(c, k_deployment);
+          return jsonu::get_string(d, {"metadata", "labels", "app.kubernetes.io/instance"}) == "researcher" &&
+                 jsonu::get_string(d, {"metadata", "annotations", "langop.io/applied-hash"}) != "x";
+        },
+        10s));
+  }
   SECTION("a deleted ConfigMap is created again") {
     kubectl_ok(c, {"delete", "configmap", "researcher-config", "-n", "demo"});
     CHECK(op.side.run_until([&] { return get(c, k_config).as_object().contains("data"); }, 10s));
