@@ -20,10 +20,64 @@ namespace net = boost::asio;
 
 namespace {
 
+// Everything the children step reads, read before its first co_await: the agent's spec
+// (generation; its resourceVersion when the server sets no generation), the models, tools and
+// personas resolved (their resourceVersions), the DNS answers, the code ConfigMap and the
+// live children (resourceVersions, "-" when absent). The Deployment and the CronJob by what
+// the step compares instead: spec (generation) and the labels, annotations and owners, so
+// their status updates (rollouts, every Job run) do not count as changes. Then "s:" and the Secrets the pods read
+// (append_secret_versions). Equal to the fingerprint of the last successful step (a snapshot
+// taken before it ran), every child is as that step saw it after comparing or writing it:
+// nothing to build, hash or compare. Any later change to an input or a child (by anyone)
+// changes a resourceVersion and so the fingerprint.
+std::string children_fingerprint(const shared& s, const informer::cached_object& agent, const agent_resolution& r,
+                                 const egress_resolution& dns) {
+  std::string fp;
+  fp.reserve(256);
+  fp.append(agent.uid()).append("/");
+  if (agent.generation() > 0) fp.append("g").append(std::to_string(agent.generation()));
+  else fp.append("rv").append(agent.resource_version());
+  fp.append("|").append(r.versions).append("|dns:");
+  for (const auto& [name, ips] : dns.addresses) {
+    fp.append(name).append("=");
+    for (const auto& ip : ips) fp.append(ip).append(",");
+    fp.append(";");
+  }
+  const auto child = [&](std::string_view kind, const informer::informer& inf, const std::string& name) {
+    auto live = inf.store().get(agent.ns(), name);
+    fp.append(kind).append(":").append(live ? live->resource_version() : "-").append(";");
+  };
+  const auto workload = [&](std::string_view kind, const informer::informer& inf, const std::string& name) {
+    auto live = inf.store().get(agent.ns(), name);
+    if (!live || live->generation() <= 0) return child(kind, inf, name);
+    fp.append(kind).append(":g").append(std::to_string(live->generation())).append(live->deleting() ? "D" : "");
+    const auto meta = live->root().find("metadata");
+    for (std::string_view field : {"labels", "annotations", "ownerReferences"}) cjson::serialize_to(meta.find(field), fp);
+    fp.append(";");
+  };
+  const std::string_view name = agent.name();
+  child("cm", *s.configmaps, resources::agent_config_map_name(name));
+  child("code", *s.configmaps, resources::agent_code_config_map_name(name));
+  child("pvc", *s.pvcs, resources::agent_workspace_pvc_name(name));
+  workload("deploy", *s.deployments, resources::agent_deployment_name(name));
+  workload("cron", *s.cronjobs, resources::agent_cronjob_name(name));
+  child("np", *s.network_policies, std::string(name) + "-egress");
+  fp.append("|s:");
+  return fp;
+}
+
+void append_secret_versions(const shared& s, std::string_view ns, const std::vector<std::string>& names,
+                            std::string& fp) {
+  for (const auto& n : names) {
+    auto sec = s.secrets->store().get(ns, n);
+    fp.append(n).append("@").append(sec ? sec->resource_version() : "").append(";");
+  }
+}
+
 resources::config_hash_extra hash_extra(const shared& s, const informer::cached_object& agent,
-                                        const resources::agent_inputs& in) {
+                                        const resources::agent_inputs& in, const resources::agent_parts& parts) {
   resources::config_hash_extra extra;
-  for (const auto& name : resources::agent_pod_references(in).secrets) {
+  for (const auto& name : resources::agent_pod_references(in, parts).secrets) {
     auto sec = s.secrets->store().get(agent.ns(), name);
     extra.secret_versions[name] = sec ? std::string(sec->resource_version()) : "";
   }
@@ -86,8 +140,23 @@ json::object agent_network_policy(const agent_resolution& r, const egress_resolu
 
 net::awaitable<result<void>> apply_agent_children(shared& s, const informer::cached_object& obj,
                                                   const agent_resolution& r, const resources::agent_inputs& in, const egress_resolution& dns) {
-  const auto hash = resources::agent_config_hash(in, hash_extra(s, obj, in));
-  if (auto w = co_await apply_child(s, obj, kinds::configmaps, *s.configmaps, resources::agent_config_map(in)); !w)
+  std::string fp = children_fingerprint(s, obj, r, dns);
+  const std::string key(obj.key());
+  if (auto it = s.agent_children_memo.find(key); it != s.agent_children_memo.end()) {
+    std::string now = fp;
+    append_secret_versions(s, obj.ns(), it->second.secrets, now);
+    if (now == it->second.fingerprint) co_return result<void>{};
+  }
+  // The pod spec and the ConfigMap are built once: the hash, the workload and the child share them.
+  auto parts = resources::agent_prebuild(in);
+  auto extra = hash_extra(s, obj, in, parts);
+  std::vector<std::string> secrets;
+  for (const auto& [n, rv] : extra.secret_versions) {
+    secrets.push_back(n);
+    fp.append(n).append("@").append(rv).append(";");
+  }
+  const auto hash = resources::agent_config_hash(parts, extra);
+  if (auto w = co_await apply_child(s, obj, kinds::configmaps, *s.configmaps, std::move(parts.config_map)); !w)
     co_return w.error();
   if (auto pvc = resources::agent_workspace_pvc(in)) {
     if (auto w = co_await apply_child(s, obj, kinds::pvcs, *s.pvcs, std::move(*pvc)); !w) co_return w.error();
@@ -99,7 +168,9 @@ net::awaitable<result<void>> apply_agent_children(shared& s, const informer::cac
                                        resources::agent_deployment_name(obj.name()));
         !w)
       co_return w.error();
-    if (auto w = co_await apply_child(s, obj, kinds::cronjobs, *s.cronjobs, resources::agent_cronjob(in, hash)); !w)
+    if (auto w = co_await apply_child(s, obj, kinds::cronjobs, *s.cronjobs,
+                                      resources::agent_cronjob(in, hash, std::move(parts.pod_spec)));
+        !w)
       co_return w.error();
   } else {
     if (auto w = co_await remove_child(s, obj, kinds::cronjobs, *s.cronjobs, obj.ns(),
@@ -107,7 +178,7 @@ net::awaitable<result<void>> apply_agent_children(shared& s, const informer::cac
         !w)
       co_return w.error();
     if (auto w = co_await apply_child(s, obj, kinds::deployments, *s.deployments,
-                                      resources::agent_deployment(in, hash));
+                                      resources::agent_deployment(in, hash, std::move(parts.pod_spec)));
         !w)
       co_return w.error();
   }
@@ -115,6 +186,7 @@ net::awaitable<result<void>> apply_agent_children(shared& s, const informer::cac
                                     agent_network_policy(r, dns));
       !w)
     co_return w.error();
+  s.agent_children_memo[key] = {std::move(fp), std::move(secrets)};
   co_return result<void>{};
 }
 
@@ -122,7 +194,10 @@ reconcile_result reconcile_agent(std::shared_ptr<shared> sp, std::string key) {
   shared& s = *sp;
   auto [ns, name] = split_key(key);
   auto obj = s.agents->store().get(ns, name);
-  if (!obj || obj->deleting()) co_return runtime::action::done();  // children go with ownerReferences
+  if (!obj || obj->deleting()) {
+    s.agent_children_memo.erase(key);
+    co_return runtime::action::done();  // children go with ownerReferences
+  }
 
   const agent_resolution r = resolve_agent(s, *obj);
   if (!r.pending.empty() || !r.failed.empty()) co_return co_await report_unresolved(s, *obj, r);

@@ -24,6 +24,7 @@ void resolve_models(const shared& s, const informer::cached_object& agent, agent
   for (auto ref : agent["spec"].find("modelRefs").elements()) {
     auto name = ref.find("name").as_string();
     auto m = s.models->store().get(agent.ns(), name);
+    r.versions.append("m:").append(name).append("@").append(m ? m->resource_version() : "-").append(";");
     if (!m) {
       r.pending.push_back(quoted("model", name) + " not found");
       continue;
@@ -45,6 +46,7 @@ void resolve_tools(const shared& s, const informer::cached_object& agent, agent_
   for (auto ref : agent["spec"].find("toolRefs").elements()) {
     auto name = ref.find("name").as_string();
     auto t = s.tools->store().get(agent.ns(), name);
+    r.versions.append("t:").append(name).append("@").append(t ? t->resource_version() : "-").append(";");
     if (!t) {
       r.pending.push_back(quoted("tool", name) + " not found");
       continue;
@@ -68,7 +70,8 @@ void resolve_tools(const shared& s, const informer::cached_object& agent, agent_
 void resolve_persona(const shared& s, const informer::cached_object& agent, agent_resolution& r) {
   auto name = agent["spec"].find("personaRef").find("name").as_string();
   if (name.empty()) return;
-  auto chain = persona_chain_of(s, agent.ns(), name);
+  r.versions.append("p:");
+  auto chain = persona_chain_of(s, agent.ns(), name, &r.versions);
   if (chain.failure == resources::persona_failure::missing) r.pending.push_back(chain.message);
   else if (!chain.ok()) r.failed.push_back(chain.message);
   else r.persona = resources::flatten_persona(chain.personas);

@@ -24,6 +24,9 @@ struct agent_resolution {
   std::vector<resources::egress_peer> peers;  // pods the agent may reach
   std::vector<std::string> pending;  // "model \"x\" not found", ...
   std::vector<std::string> failed;   // problems the user must fix
+  // "kind:name@resourceVersion;" of every model, tool and persona read: with the agent's
+  // generation, what the children are built from (agent_children_fingerprint).
+  std::string versions;
 
   [[nodiscard]] resources::agent_inputs inputs() const;
 };

@@ -54,10 +54,12 @@ const json::object& object_at(const json::object& o, std::string_view key) {
   return empty;
 }
 
-resources::persona_chain persona_chain_of(const shared& s, std::string_view ns, std::string_view name) {
+resources::persona_chain persona_chain_of(const shared& s, std::string_view ns, std::string_view name,
+                                         std::string* versions) {
   std::deque<json::object> copies;  // stable addresses while the chain is walked
   return resources::resolve_persona_chain(name, [&](std::string_view n) -> const json::object* {
     auto p = s.personas->store().get(ns, n);
+    if (versions) versions->append(n).append("@").append(p ? p->resource_version() : "-").append(";");
     if (!p) return nullptr;
     copies.push_back(to_object(*p));
     return &copies.back();

@@ -3,6 +3,8 @@
 // and cached objects.
 #pragma once
 
+#include <unordered_map>
+
 #include "langop/controllers/controllers.hpp"
 #include "langop/controllers/event_recorder.hpp"
 #include "langop/controllers/status.hpp"
@@ -46,6 +48,13 @@ struct shared : std::enable_shared_from_this<shared> {
   // Calls to tool servers and LLM providers, beside the reconciles (set up by their kinds).
   std::unique_ptr<background_checks> tool_discovery;
   std::unique_ptr<background_checks> key_validation;
+  // Per agent key: the inputs and live children of its last successful children step
+  // (agent_children_fingerprint); equal again means the children are up to date.
+  struct children_memo {
+    std::string fingerprint;
+    std::vector<std::string> secrets;  // the Secrets the pods read (from the built pod spec)
+  };
+  std::unordered_map<std::string, children_memo> agent_children_memo;
 
   // langop kinds
   informer::informer* clusters = nullptr;
@@ -89,8 +98,10 @@ using reconcile_result = boost::asio::awaitable<result<runtime::action>>;
 // o[key] when it is an object, else an empty object.
 [[nodiscard]] const json::object& object_at(const json::object& o, std::string_view key);
 
-// The parentRef chain of persona `name` in `ns`, read from the persona cache.
-[[nodiscard]] resources::persona_chain persona_chain_of(const shared& s, std::string_view ns, std::string_view name);
+// The parentRef chain of persona `name` in `ns`, read from the persona cache. With
+// `versions`, appends "name@resourceVersion;" of every persona read.
+[[nodiscard]] resources::persona_chain persona_chain_of(const shared& s, std::string_view ns, std::string_view name,
+                                                        std::string* versions = nullptr);
 
 // Ready condition and the whole status in one call (SPEC 1.1 envelope).
 [[nodiscard]] json::object status_for(const informer::cached_object& obj, std::string_view phase, bool ready,

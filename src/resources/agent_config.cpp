@@ -112,11 +112,12 @@ json::object agent_config_map(const agent_inputs& in) {
   return cm;
 }
 
-pod_references agent_pod_references(const agent_inputs& in) {
-  const json::value spec = detail::agent_pod_spec(in);
+pod_references agent_pod_references(const agent_inputs& in) { return agent_pod_references(in, agent_prebuild(in)); }
+
+pod_references agent_pod_references(const agent_inputs& in, const agent_parts& parts) {
   std::set<std::string> secrets, config_maps;
   for (std::string_view list : {"containers", "initContainers"})
-    if (const auto* cs = jsonu::find(spec, {list})) collect_refs(*cs, secrets, config_maps);
+    if (const auto* cs = parts.pod_spec.if_contains(list)) collect_refs(*cs, secrets, config_maps);
   // langop's own ConfigMaps are hashed by content, not by version.
   const std::string name(detail::agent_name(in.agent));
   config_maps.erase(agent_config_map_name(name));
@@ -124,11 +125,18 @@ pod_references agent_pod_references(const agent_inputs& in) {
   return {{secrets.begin(), secrets.end()}, {config_maps.begin(), config_maps.end()}};
 }
 
+agent_parts agent_prebuild(const agent_inputs& in) { return {detail::agent_pod_spec(in), agent_config_map(in)}; }
+
 std::string agent_config_hash(const agent_inputs& in, const config_hash_extra& extra) {
+  return agent_config_hash(agent_prebuild(in), extra);
+}
+
+std::string agent_config_hash(const agent_parts& parts, const config_hash_extra& extra) {
   json::object h;
   h["v"] = 1;  // bump when the hashed layout changes on purpose
-  h["pod"] = detail::agent_pod_spec(in);
-  h["config"] = agent_config_map(in)["data"];
+  h["pod"] = parts.pod_spec;
+  const auto* data = parts.config_map.if_contains("data");
+  h["config"] = data ? *data : json::value();
   h["secrets"] = versions(extra.secret_versions);
   h["configMaps"] = versions(extra.config_map_versions);
   h["code"] = extra.code_hash;

@@ -4,6 +4,7 @@
 #include "langop/resources/agent.hpp"
 #include "langop/resources/common.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,9 @@ namespace langop::resources::detail {
 [[nodiscard]] const json::object& agent_spec(const json::object& agent);
 [[nodiscard]] std::string_view agent_name(const json::object& agent);
 [[nodiscard]] std::string_view agent_namespace(const json::object& agent);
+// spec.<key> as jsonu::get_int / get_bool read it, without copying the spec.
+[[nodiscard]] std::optional<std::int64_t> spec_int(const json::object& agent, std::string_view key);
+[[nodiscard]] std::optional<bool> spec_bool(const json::object& agent, std::string_view key);
 
 // spec[key] when it is a non-empty array / object, else nullptr (empty ones are not emitted).
 [[nodiscard]] const json::array* non_empty_array(const json::object& spec, std::string_view key);

@@ -17,6 +17,16 @@ const json::object& agent_spec(const json::object& agent) {
   return s && s->is_object() ? s->get_object() : empty;
 }
 
+std::optional<std::int64_t> spec_int(const json::object& agent, std::string_view key) {
+  const auto* v = agent_spec(agent).if_contains(key);
+  return v ? jsonu::get_int(*v, {}) : std::nullopt;
+}
+
+std::optional<bool> spec_bool(const json::object& agent, std::string_view key) {
+  const auto* v = agent_spec(agent).if_contains(key);
+  return v ? jsonu::get_bool(*v, {}) : std::nullopt;
+}
+
 std::string_view agent_name(const json::object& agent) {
   const auto* n = jsonu::find(agent, {"metadata", "name"});
   return n && n->is_string() ? std::string_view(n->get_string()) : std::string_view{};
@@ -53,8 +63,7 @@ std::int64_t agent_timeout_seconds(const json::object& agent) {
 }
 
 std::int64_t agent_max_iterations(const json::object& agent) {
-  const json::value spec = agent_spec(agent);
-  auto n = jsonu::get_int(spec, {"maxIterations"});
+  auto n = spec_int(agent, "maxIterations");
   return n && *n > 0 ? *n : 50;
 }
 
@@ -173,28 +182,39 @@ std::string tool_url(std::string_view tool, std::string_view ns, tool_mode mode,
   return url;
 }
 
+namespace {
+// jsonu::get_string / get_int at a path of an object, without copying it into a value.
+std::string_view string_at(const json::object& o, std::initializer_list<std::string_view> path,
+                           std::string_view fallback = {}) {
+  const auto* v = jsonu::find(o, path);
+  return v && v->is_string() ? std::string_view(v->get_string()) : fallback;
+}
+std::optional<std::int64_t> int_at(const json::object& o, std::initializer_list<std::string_view> path) {
+  const auto* v = jsonu::find(o, path);
+  return v ? jsonu::get_int(*v, {}) : std::nullopt;
+}
+}  // namespace
+
 resolved_model resolve_model(const json::object& model, std::string_view role) {
-  const json::value v = model;
   resolved_model m;
-  m.name = jsonu::get_string(v, {"metadata", "name"});
-  const std::string ns(jsonu::get_string(v, {"metadata", "namespace"}));
-  const std::int64_t port = jsonu::get_int(v, {"spec", "proxy", "port"}).value_or(8000);
+  m.name = string_at(model, {"metadata", "name"});
+  const std::string ns(string_at(model, {"metadata", "namespace"}));
+  const std::int64_t port = int_at(model, {"spec", "proxy", "port"}).value_or(8000);
   m.url = "http://" + m.name + "." + ns + ".svc.cluster.local:" + std::to_string(port);
-  std::string_view id = jsonu::get_string(v, {"spec", "model"});
-  m.model = id.empty() ? jsonu::get_string(v, {"spec", "modelName"}) : id;
+  std::string_view id = string_at(model, {"spec", "model"});
+  m.model = id.empty() ? string_at(model, {"spec", "modelName"}) : id;
   m.role = role.empty() ? "primary" : role;
   return m;
 }
 
 resolved_tool resolve_tool(const json::object& tool) {
-  const json::value v = tool;
   resolved_tool t;
-  t.name = jsonu::get_string(v, {"metadata", "name"});
-  if (jsonu::get_string(v, {"spec", "type"}) == "builtin") t.mode = tool_mode::builtin;
-  else if (jsonu::get_string(v, {"spec", "deploymentMode"}) == "sidecar") t.mode = tool_mode::sidecar;
-  t.port = jsonu::get_int(v, {"spec", "port"}).value_or(8080);
-  t.path = jsonu::get_string(v, {"spec", "path"}, "/mcp");
-  t.url = tool_url(t.name, jsonu::get_string(v, {"metadata", "namespace"}), t.mode, t.port, t.path);
+  t.name = string_at(tool, {"metadata", "name"});
+  if (string_at(tool, {"spec", "type"}) == "builtin") t.mode = tool_mode::builtin;
+  else if (string_at(tool, {"spec", "deploymentMode"}) == "sidecar") t.mode = tool_mode::sidecar;
+  t.port = int_at(tool, {"spec", "port"}).value_or(8080);
+  t.path = string_at(tool, {"spec", "path"}, "/mcp");
+  t.url = tool_url(t.name, string_at(tool, {"metadata", "namespace"}), t.mode, t.port, t.path);
   t.tool = &tool;
   return t;
 }

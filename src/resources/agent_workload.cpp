@@ -67,8 +67,8 @@ json::array volumes(const agent_inputs& in, bool workspace) {
 }
 
 std::string workspace_access_mode(const json::object& agent) {
-  const json::value spec = detail::agent_spec(agent);
-  std::string_view m = jsonu::get_string(spec, {"workspace", "accessMode"});
+  const auto* v = jsonu::find(detail::agent_spec(agent), {"workspace", "accessMode"});
+  std::string_view m = v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
   return std::string(m.empty() ? "ReadWriteOnce" : m);
 }
 
@@ -103,21 +103,28 @@ json::object agent_pod_spec(const agent_inputs& in) {
 }  // namespace detail
 
 json::object agent_pod_template(const agent_inputs& in, std::string_view config_hash) {
+  return agent_pod_template(in, config_hash, detail::agent_pod_spec(in));
+}
+
+json::object agent_pod_template(const agent_inputs& in, std::string_view config_hash, json::object pod_spec) {
   json::object meta;
   meta["labels"] = child_labels(owner_of(in.agent));
   if (!config_hash.empty()) meta["annotations"] = json::object{{config_hash_annotation, config_hash}};
   json::object t;
   t["metadata"] = std::move(meta);
-  t["spec"] = detail::agent_pod_spec(in);
+  t["spec"] = std::move(pod_spec);
   return t;
 }
 
 json::object agent_deployment(const agent_inputs& in, std::string_view config_hash) {
+  return agent_deployment(in, config_hash, detail::agent_pod_spec(in));
+}
+
+json::object agent_deployment(const agent_inputs& in, std::string_view config_hash, json::object pod_spec) {
   const owner o = owner_of(in.agent);
-  const json::value spec = detail::agent_spec(in.agent);
-  std::int64_t replicas = jsonu::get_int(spec, {"replicas"}).value_or(1);
+  std::int64_t replicas = detail::spec_int(in.agent, "replicas").value_or(1);
   if (replicas < 0) replicas = 0;
-  if (jsonu::get_bool(spec, {"suspend"}).value_or(false)) replicas = 0;
+  if (detail::spec_bool(in.agent, "suspend").value_or(false)) replicas = 0;
 
   json::object s;
   s["replicas"] = replicas;
@@ -126,7 +133,7 @@ json::object agent_deployment(const agent_inputs& in, std::string_view config_ha
     const std::string mode = workspace_access_mode(in.agent);
     if (mode == "ReadWriteOnce" || mode == "ReadWriteOncePod") s["strategy"] = json::object{{"type", "Recreate"}};
   }
-  s["template"] = agent_pod_template(in, config_hash);
+  s["template"] = agent_pod_template(in, config_hash, std::move(pod_spec));
 
   json::object d = typed_object("apps/v1", "Deployment", child_metadata(o, agent_deployment_name(o.name), o.ns));
   d["spec"] = std::move(s);
@@ -134,18 +141,21 @@ json::object agent_deployment(const agent_inputs& in, std::string_view config_ha
 }
 
 json::object agent_cronjob(const agent_inputs& in, std::string_view config_hash) {
+  return agent_cronjob(in, config_hash, detail::agent_pod_spec(in));
+}
+
+json::object agent_cronjob(const agent_inputs& in, std::string_view config_hash, json::object pod_spec) {
   const owner o = owner_of(in.agent);
-  const json::value spec = detail::agent_spec(in.agent);
 
   json::object job;
   job["backoffLimit"] = agent_job_backoff_limit;
   if (auto secs = detail::agent_timeout_seconds(in.agent); secs > 0) job["activeDeadlineSeconds"] = secs;
-  job["template"] = agent_pod_template(in, config_hash);
+  job["template"] = agent_pod_template(in, config_hash, std::move(pod_spec));
 
   json::object s;
-  s["schedule"] = jsonu::get_string(spec, {"schedule"});
+  s["schedule"] = jsonu::get_string(detail::agent_spec(in.agent), "schedule");
   s["concurrencyPolicy"] = "Forbid";
-  s["suspend"] = jsonu::get_bool(spec, {"suspend"}).value_or(false);
+  s["suspend"] = detail::spec_bool(in.agent, "suspend").value_or(false);
   // Labelled Jobs let the agent controller count its runs (status.executionCount).
   s["jobTemplate"] = json::object{{"metadata", json::object{{"labels", child_labels(o)}}}, {"spec", std::move(job)}};
 

@@ -12,10 +12,13 @@ namespace langop::resources {
 owner owner_of(const json::object& cr) {
   owner o;
   o.kind = std::string(jsonu::get_string(cr, "kind"));
-  const json::value v = cr;  // jsonu path helpers take a value
-  o.name = std::string(jsonu::get_string(v, {"metadata", "name"}));
-  o.ns = std::string(jsonu::get_string(v, {"metadata", "namespace"}));
-  o.uid = std::string(jsonu::get_string(v, {"metadata", "uid"}));
+  // No copy of `cr` (called for every child of every reconcile).
+  const auto* m = cr.if_contains("metadata");
+  if (!m || !m->is_object()) return o;
+  const json::object& meta = m->get_object();
+  o.name = std::string(jsonu::get_string(meta, "name"));
+  o.ns = std::string(jsonu::get_string(meta, "namespace"));
+  o.uid = std::string(jsonu::get_string(meta, "uid"));
   return o;
 }
 

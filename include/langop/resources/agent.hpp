@@ -153,26 +153,43 @@ struct pod_references {
 
 [[nodiscard]] pod_references agent_pod_references(const agent_inputs& in);
 
+// What several builders share, built once per reconcile: the pod spec (in the workload, the
+// config hash and the pod references) and the "<name>-config" ConfigMap (a child and in the
+// hash). The overloads taking it give the same results as those without.
+struct agent_parts {
+  json::object pod_spec;    // the pod spec without the config-hash annotation
+  json::object config_map;  // agent_config_map(in)
+};
+[[nodiscard]] agent_parts agent_prebuild(const agent_inputs& in);
+[[nodiscard]] pod_references agent_pod_references(const agent_inputs& in, const agent_parts& parts);
+
 // SHA-256 over everything the pod reads: the pod template (env, mounts, sidecar tool
 // containers, image, scheduling), the "<name>-config" data, the referenced Secret/ConfigMap
 // resourceVersions and the code hash. Any change gives a new value and so rolls the pods.
 [[nodiscard]] std::string agent_config_hash(const agent_inputs& in, const config_hash_extra& extra);
+[[nodiscard]] std::string agent_config_hash(const agent_parts& parts, const config_hash_extra& extra);
 
 // Pod template {metadata {labels: child labels, annotations {langop.io/config-hash}}, spec}.
 // restartPolicy OnFailure in scheduled mode (server default Always otherwise).
 [[nodiscard]] json::object agent_pod_template(const agent_inputs& in, std::string_view config_hash);
+[[nodiscard]] json::object agent_pod_template(const agent_inputs& in, std::string_view config_hash,
+                                              json::object pod_spec);
 
 // Deployment "<name>" (autonomous, interactive, event-driven and the deprecated aliases):
 // replicas = spec.replicas, 0 while suspended; selector = selector_labels; strategy Recreate
 // when a ReadWriteOnce/ReadWriteOncePod workspace is mounted (a rolling update would wait
 // forever for the new pod to attach the volume the old pod holds), else the server default.
 [[nodiscard]] json::object agent_deployment(const agent_inputs& in, std::string_view config_hash);
+[[nodiscard]] json::object agent_deployment(const agent_inputs& in, std::string_view config_hash,
+                                            json::object pod_spec);  // agent_parts::pod_spec
 
 // CronJob "<name>" (batch/v1, scheduled mode): schedule, suspend = spec.suspend,
 // concurrencyPolicy Forbid (a run still going when the next is due skips that run: two runs
 // would share the workspace and double the spend), jobTemplate {labels, backoffLimit 2,
 // activeDeadlineSeconds = spec.timeout in seconds (omitted when 0), the pod template}.
 [[nodiscard]] json::object agent_cronjob(const agent_inputs& in, std::string_view config_hash);
+[[nodiscard]] json::object agent_cronjob(const agent_inputs& in, std::string_view config_hash,
+                                         json::object pod_spec);  // agent_parts::pod_spec
 
 // agent_cronjob when scheduled, else agent_deployment.
 [[nodiscard]] json::object agent_workload(const agent_inputs& in, std::string_view config_hash);
