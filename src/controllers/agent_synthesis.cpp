@@ -83,9 +83,8 @@ condition synthesized(bool ok, std::string reason, std::string message) {
 }
 
 bool waiting_already(const informer::cached_object& obj) {
-  for (auto c : obj["status"].find("conditions").elements())
-    if (c.find("type").as_string() == "Synthesized") return c.find("reason").as_string() == "InProgress";
-  return false;
+  const auto c = live_condition(obj, "Synthesized");
+  return c && c->reason == "InProgress";
 }
 
 std::string up_to_date_message(const std::optional<synthesis::stored_code>& stored) {

@@ -1,5 +1,7 @@
 #include "background_checks.hpp"
 
+#include "langop/queue/backoff.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -83,10 +85,9 @@ struct background_checks::state {
     }
   }
 
+  // retry_base after the first failure, doubled per further failure, capped at retry_max.
   static std::chrono::nanoseconds backoff_of(const check_timing& t, std::uint32_t failures) {
-    auto d = std::chrono::nanoseconds(t.retry_base);
-    for (std::uint32_t i = 1; i < failures && d < t.retry_max; ++i) d *= 2;
-    return std::min<std::chrono::nanoseconds>(d, t.retry_max);
+    return queue::exponential_delay(t.retry_base, t.retry_max, failures > 0 ? failures - 1 : 0);
   }
 };
 
