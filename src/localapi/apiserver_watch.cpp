@@ -21,19 +21,19 @@ namespace {
 
 constexpr std::size_t k_max_pending_bytes = 256u << 20;
 
-std::string event_line(const char* type, std::string_view object_json) {
-  std::string line;
-  line.reserve(object_json.size() + 32);
-  line += "{\"type\":\"";
-  line += type;
-  line += "\",\"object\":";
-  line += object_json;
-  line += "}\n";
-  return line;
-}
+std::string status_json(const api_error& e) { return json::serialize(to_status(e)); }
 
-std::string status_event_line(const api_error& e) {
-  return event_line("ERROR", json::serialize(to_status(e)));
+// The object of a BOOKMARK event: only kind, apiVersion and the resourceVersion (plus
+// kube's initial-events-end annotation after sendInitialEvents).
+std::string bookmark_json(const resource_type& t, std::uint64_t rv, bool initial_events_end) {
+  std::string o = "{\"kind\":";
+  log::append_json_string(o, t.kind);
+  o += ",\"apiVersion\":";
+  log::append_json_string(o, t.api_version());
+  o += ",\"metadata\":{\"resourceVersion\":\"" + std::to_string(rv) + "\",\"creationTimestamp\":null";
+  if (initial_events_end) o += ",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}";
+  o += "}}";
+  return o;
 }
 
 std::optional<std::uint64_t> parse_rv(std::string_view s) {
@@ -67,30 +67,16 @@ std::string watch_session::take_pending() {
   return out;
 }
 
-void watch_session::queue_line(std::string line) {
-  if (finished_) return;
-  if (pending_.size() + line.size() > k_max_pending_bytes) {
-    // The client is not reading: end the stream; it will re-watch from its last RV.
-    finish();
-    return;
-  }
-  if (pending_.empty())
-    pending_ = std::move(line);
-  else
-    pending_ += line;
-  if (server_) ++server_->stats_.watch_events_sent;
-  if (wake_) wake_();
-}
-
-// queue_line(event_line(type, object_json)) without building the line on its own first:
-// this runs once per watcher for every event.
+// Appended straight into the pending bytes (no line built on its own first): this runs
+// once per watcher for every event.
 void watch_session::queue_event(const char* type, std::string_view object_json) {
   if (finished_) return;
   constexpr std::string_view head = "{\"type\":\"", mid = "\",\"object\":", tail = "}\n";
   const std::size_t type_len = std::char_traits<char>::length(type);
   const std::size_t size = head.size() + type_len + mid.size() + object_json.size() + tail.size();
   if (pending_.size() + size > k_max_pending_bytes) {
-    finish();  // as in queue_line: a client that does not read loses its stream
+    // The client is not reading: end the stream; it will re-watch from its last RV.
+    finish();
     return;
   }
   pending_.reserve(pending_.size() + size);
@@ -109,14 +95,7 @@ void watch_session::finish() {
 
 void watch_session::queue_bookmark() {
   if (!bookmarks_ || finished_ || !server_) return;
-  std::string line = "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":";
-  log::append_json_string(line, type_->kind);
-  line += ",\"apiVersion\":";
-  log::append_json_string(line, type_->api_version());
-  line += ",\"metadata\":{\"resourceVersion\":\"";
-  line += std::to_string(std::max(last_rv_, server_->store_.current_rv()));
-  line += "\",\"creationTimestamp\":null}}}\n";
-  queue_line(std::move(line));
+  queue_event("BOOKMARK", bookmark_json(*type_, std::max(last_rv_, server_->store_.current_rv()), false));
 }
 
 void watch_session::on_event(const event_ptr& e) {
@@ -163,7 +142,7 @@ void watch_session::on_event(const event_ptr& e) {
     std::vector<const json::object*> one{&shown->object};
     auto table = make_table(type_->group, type_->kind, &type_->printer_columns, one, include_object::metadata,
                             std::to_string(e->rv), "", server_->now());
-    queue_line(event_line(type, json::serialize(table)));
+    queue_event(type, json::serialize(table));
   } else {
     queue_event(type, shown->json);
   }
@@ -205,7 +184,7 @@ api_response apiserver::handle_watch(const api_request& request, const route& r)
 
   if (fail_watches_ > 0) {
     --fail_watches_;
-    session->queue_line(status_event_line(
+    session->queue_event("ERROR", status_json(
         expired("too old resource version: " + rv_text + " (" + std::to_string(store_.current_rv()) + ")")));
     session->finish();
     return resp;
@@ -223,13 +202,7 @@ api_response apiserver::handle_watch(const api_request& request, const route& r)
   if (rv_text.empty() || rv_text == "0" || send_initial) {
     replay_current();
     if (send_initial) {
-      std::string line = "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":";
-      log::append_json_string(line, t.kind);
-      line += ",\"apiVersion\":";
-      log::append_json_string(line, t.api_version());
-      line += ",\"metadata\":{\"resourceVersion\":\"" + std::to_string(store_.current_rv()) +
-              "\",\"creationTimestamp\":null,\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}}\n";
-      session->queue_line(std::move(line));
+      session->queue_event("BOOKMARK", bookmark_json(t, store_.current_rv(), true));
     }
     return resp;
   }
@@ -251,7 +224,7 @@ api_response apiserver::handle_watch(const api_request& request, const route& r)
   auto events = c.events_since(*since);
   if (!events) {
     // kube-apiserver's watch cache answers 200 and then a single ERROR event.
-    session->queue_line(status_event_line(
+    session->queue_event("ERROR", status_json(
         expired("too old resource version: " + rv_text + " (" + std::to_string(c.compacted_rv()) + ")")));
     session->finish();
     return resp;

@@ -67,12 +67,13 @@ bool token_matches(std::string_view header, const std::string& token) {
   return diff == 0;
 }
 
+// Statuses whose response carries a Content-Length and a body (response_head's shape).
+bool simple_head_ok(int status) { return status >= 200 && status != 204 && status != 304; }
+
 // The status line and header fields of a response, byte for byte what beast's serializer
 // writes for http::response<string_body> with these fields set in this order, then
 // keep_alive() and prepare_payload(). Written by hand: beast's serializer machinery cost
 // more than handling a typical write.
-bool simple_head_ok(int status) { return status >= 200 && status != 204 && status != 304; }
-
 std::string response_head(const api_response& resp, unsigned version, bool keep) {
   std::string head;
   head.reserve(128 + resp.content_type.size());

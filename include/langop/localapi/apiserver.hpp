@@ -191,7 +191,6 @@ class watch_session final : public watch_sink {
   void set_wake(std::function<void()> wake) { wake_ = std::move(wake); }
 
   void queue_bookmark();
-  void queue_line(std::string line);
   void queue_event(const char* type, std::string_view object_json);  // one {"type","object"} line
   void finish();
 
