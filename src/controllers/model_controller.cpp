@@ -159,7 +159,7 @@ reconcile_result reconcile_model(std::shared_ptr<shared> sp, std::string key) {
   if (auto interval = live_validation_interval(*obj)) {
     std::chrono::nanoseconds next{0};
     key_valid = key_check(s, *obj, key, *interval, next);
-    if (next.count() > 0 && (again.count() == 0 || next < again)) again = next;
+    again = sooner(again, next);
   } else {
     s.key_validation->forget(key);
   }
@@ -178,8 +178,7 @@ reconcile_result reconcile_model(std::shared_ptr<shared> sp, std::string key) {
   record_phase_change(s, *obj, phase, {}, phase == "Degraded");
   auto status = status_for(*obj, phase, up && !key_failed, reason, message, std::move(extra), std::move(fields));
   if (auto w = co_await write_status(s.client, kinds::model, *obj, std::move(status)); !w) co_return w.error();
-  if (again.count() > 0) co_return runtime::action::requeue_after(again);
-  co_return runtime::action::done();
+  co_return runtime::action::requeue_after(again);
 }
 
 }  // namespace

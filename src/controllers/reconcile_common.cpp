@@ -3,6 +3,8 @@
 #include "langop/controllers/kinds.hpp"
 #include "langop/runtime/manager.hpp"
 
+#include <algorithm>
+
 namespace langop::controllers {
 
 namespace net = boost::asio;
@@ -96,6 +98,12 @@ std::unique_ptr<background_checks> make_checks(shared& s, runtime::controller& c
   };
   auto wake = [&c](const std::string& key) { c.enqueue(key); };
   return std::make_unique<background_checks>(s.ex, t, std::move(on_outcome), std::move(wake));
+}
+
+std::chrono::nanoseconds sooner(std::chrono::nanoseconds a, std::chrono::nanoseconds b) noexcept {
+  if (a.count() <= 0) return b;
+  if (b.count() <= 0) return a;
+  return std::min(a, b);
 }
 
 std::optional<condition> live_condition(const informer::cached_object& obj, std::string_view type) {

@@ -6,6 +6,7 @@
 #include "child_events.hpp"
 #include "setup.hpp"
 
+#include <chrono>
 #include <optional>
 
 namespace langop::controllers {
@@ -60,6 +61,10 @@ void watch_clusters(shared& s, runtime::controller& c, const informer::informer&
 [[nodiscard]] std::unique_ptr<background_checks> make_checks(shared& s, runtime::controller& c,
                                                              const informer::informer& primary,
                                                              std::string condition_type, std::string failed_reason);
+
+// The sooner of two "look again in" delays, 0 meaning "nothing scheduled" (a requeue
+// after 0 is no requeue: runtime::action).
+[[nodiscard]] std::chrono::nanoseconds sooner(std::chrono::nanoseconds a, std::chrono::nanoseconds b) noexcept;
 
 // The live condition `type` of the object, if it has one.
 [[nodiscard]] std::optional<condition> live_condition(const informer::cached_object& obj, std::string_view type);

@@ -111,11 +111,7 @@ reconcile_result reconcile_tool(std::shared_ptr<shared> sp, std::string key) {
   if (tools) status["tools"] = std::move(*tools);
   if (auto w = co_await write_status(s.client, kinds::tool, *obj, std::move(status)); !w) co_return w.error();
   // The earlier of the egress refresh and a discovery retry.
-  std::chrono::nanoseconds again = dns.refresh;
-  if (auto retry = s.tool_discovery->due_in(key); retry.count() > 0 && (again.count() == 0 || retry < again))
-    again = retry;
-  if (again.count() > 0) co_return runtime::action::requeue_after(again);
-  co_return runtime::action::done();
+  co_return runtime::action::requeue_after(sooner(dns.refresh, s.tool_discovery->due_in(key)));
 }
 
 }  // namespace
