@@ -102,11 +102,11 @@ net::awaitable<result<synthesis_report>> reconcile_synthesis(shared& s, const in
   const auto brief = brief_of(r);
   const auto now = synthesis::hash_inputs(brief);
   std::optional<synthesis::stored_code> stored;
-  std::optional<json::object> live_cm;
+  std::optional<json::value> live_cm;  // a value: jsonu's path reads take one (no copy)
   if (auto cm = s.configmaps->store().get(obj.ns(), resources::agent_code_config_map_name(obj.name()))) {
     auto v = cjson::to_json(cm->root());
     stored = synthesis::read_stored(v);
-    if (v.is_object()) live_cm = std::move(v.as_object());
+    if (v.is_object()) live_cm = std::move(v);
   }
   const auto plan = synthesis::decide(stored, now);
   if (stored && !stored->info.empty()) rep.status = stored->info;
@@ -114,9 +114,9 @@ net::awaitable<result<synthesis_report>> reconcile_synthesis(shared& s, const in
   synthesis::code_contents contents;
   contents.hashes = now;
   if (live_cm) {
-    contents.code = jsonu::get_string(*live_cm, {"data", std::string(synthesis::code_key)});
+    contents.code = jsonu::get_string(*live_cm, {"data", synthesis::code_key});
     if (stored && stored->has_persona)
-      contents.persona = std::string(jsonu::get_string(*live_cm, {"data", std::string(synthesis::persona_key)}));
+      contents.persona = std::string(jsonu::get_string(*live_cm, {"data", synthesis::persona_key}));
     if (stored) {
       contents.synthesized_at = stored->synthesized_at;
       contents.info = stored->info;

@@ -9,7 +9,7 @@ namespace {
 std::string hash_of(json::value v) { return resources::content_hash(v); }
 
 std::string annotation(const json::value& cm, std::string_view key) {
-  return std::string(jsonu::get_string(cm, {"metadata", "annotations", std::string(key)}));
+  return std::string(jsonu::get_string(cm, {"metadata", "annotations", key}));
 }
 
 }  // namespace
@@ -48,8 +48,8 @@ std::optional<stored_code> read_stored(const json::value& cm) {
   s.synthesized_at = annotation(cm, synthesized_at_annotation);
   if (auto info = jsonu::parse(annotation(cm, synthesis_info_annotation)); info && info->is_object())
     s.info = std::move(info->as_object());
-  s.has_code = !jsonu::get_string(cm, {"data", std::string(code_key)}).empty();
-  s.has_persona = !jsonu::get_string(cm, {"data", std::string(persona_key)}).empty();
+  s.has_code = !jsonu::get_string(cm, {"data", code_key}).empty();
+  s.has_persona = !jsonu::get_string(cm, {"data", persona_key}).empty();
   return s;
 }
 
